@@ -1,0 +1,51 @@
+"""Shared fixtures: players with tokens, the ASGI app, a clean cache and rate-limit state."""
+
+import pytest
+from django.core.cache import cache
+
+from core.ratelimit import shared_buckets
+
+
+@pytest.fixture(autouse=True)
+def _clean_shared_state(settings):  # noqa: ANN001
+    cache.clear()
+    shared_buckets.reset()
+    if settings.REDIS_URL:
+        client = shared_buckets._client()
+        for key in client.scan_iter("rl:*"):
+            client.delete(key)
+    yield
+
+
+@pytest.fixture
+def make_player(db):  # noqa: ANN001
+    """make_player(device_id=None) -> (player, token)."""
+    from game.services import accounts
+
+    counter = {"n": 0}
+
+    def make(device_id: str | None = None):  # noqa: ANN202
+        counter["n"] += 1
+        session = accounts.sign_in_device(device_id=device_id or f"device-test-{counter['n']:06d}")
+        from game.models import Player
+
+        return Player.objects.get(pk=session.player_id), session.token
+
+    return make
+
+
+@pytest.fixture
+def asgi_app():  # noqa: ANN201
+    from baolife.asgi import application
+
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():  # noqa: ANN201
+    """A new layer per test: in-memory queues must not outlive their event loop."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

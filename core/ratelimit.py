@@ -1,0 +1,140 @@
+"""Token buckets: per socket in memory, per player in the shared cache (Redis when configured).
+
+A socket lives in one process, so its bucket is a plain object. A player's bucket must hold
+across processes, so it lives in Redis (an atomic Lua script) or, in the embedded default,
+in this process. To keep a round trip off the hot path, a process leases a few tokens of a
+player's shared bucket at a time (`lease`); docs/protocol.md explains the trade.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+_LUA_TAKE = """
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local want = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(b[1]) or capacity
+local ts = tonumber(b[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - ts) * rate)
+local got = math.min(want, math.floor(tokens))
+local retry = 0
+if got < 1 then
+  got = 0
+  retry = (1 - tokens) / rate
+else
+  tokens = tokens - got
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
+return {got, tostring(retry)}
+"""
+
+
+@dataclass
+class LocalBucket:
+    """A token bucket owned by one object (one socket): no locking, no I/O."""
+
+    capacity: float
+    rate: float
+    tokens: float = -1.0
+    stamp: float = field(default_factory=time.monotonic)
+
+    def take(self, n: float = 1.0) -> float | None:
+        """Take n tokens; None when granted, else the seconds to wait."""
+        now = time.monotonic()
+        if self.tokens < 0:
+            self.tokens = self.capacity
+        else:
+            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= n:
+            self.tokens -= n
+            return None
+        return (n - self.tokens) / self.rate
+
+
+class SharedBuckets:
+    """Buckets by key in Redis (REDIS_URL) or in this process (embedded default)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._local: dict[str, LocalBucket] = {}
+        self._redis = None
+        self._script = None
+
+    def _client(self):  # noqa: ANN202 - redis client type
+        if self._redis is None and settings.REDIS_URL:
+            import redis
+
+            self._redis = redis.Redis.from_url(settings.REDIS_URL)
+            self._script = self._redis.register_script(_LUA_TAKE)
+        return self._redis
+
+    def take(self, key: str, *, capacity: float, rate: float, want: int = 1) -> tuple[int, float]:
+        """Take up to `want` whole tokens; returns (tokens granted, seconds to wait if none)."""
+        if self._client() is not None:
+            got, retry = self._script(keys=[f"rl:{key}"], args=[capacity, rate, want])
+            return int(got), float(retry)
+        with self._lock:
+            bucket = self._local.get(key)
+            if bucket is None or bucket.capacity != capacity or bucket.rate != rate:
+                bucket = self._local[key] = LocalBucket(capacity, rate)
+            granted = 0
+            retry = 0.0
+            while granted < want:
+                wait = bucket.take(1)
+                if wait is not None:
+                    retry = wait
+                    break
+                granted += 1
+            return granted, (retry if granted == 0 else 0.0)
+
+    def reset(self) -> None:
+        """Forget the embedded buckets (tests)."""
+        with self._lock:
+            self._local.clear()
+
+
+shared_buckets = SharedBuckets()
+
+
+def limit(key: str, *, capacity: float, rate: float) -> None:
+    """Exact shared limit for rare, valuable actions (purchases): raises rate_limited."""
+    from core.errors import GameError
+
+    got, retry = shared_buckets.take(key, capacity=capacity, rate=rate)
+    if not got:
+        raise GameError("rate_limited", "Too many requests; slow down.", retry_after=round(retry, 3))
+
+
+class PlayerLease:
+    """This process's lease on one player's shared frame bucket."""
+
+    __slots__ = ("player_id", "tokens")
+
+    def __init__(self, player_id: int) -> None:
+        self.player_id = player_id
+        self.tokens = 0
+
+    def take(self) -> float | None:
+        if self.tokens > 0:
+            self.tokens -= 1
+            return None
+        capacity = settings.WS_RATE_PLAYER_BURST
+        lease = max(1, min(10, int(capacity // 6)))
+        got, retry = shared_buckets.take(
+            f"ws:player:{self.player_id}",
+            capacity=capacity,
+            rate=settings.WS_RATE_PLAYER_PER_SECOND,
+            want=lease,
+        )
+        if got == 0:
+            return retry
+        self.tokens = got - 1
+        return None

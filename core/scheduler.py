@@ -1,0 +1,61 @@
+"""In-process scheduling for the embedded default, and the ASGI lifespan that starts it."""
+
+import asyncio
+import importlib
+import logging
+import time
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+
+from core import connections
+from core.jobs import PERIODIC_JOBS
+from core.reporting import report_exception
+
+logger = logging.getLogger("baolife.jobs")
+
+
+def run_job(name: str) -> None:
+    """Run one periodic job's task body in this process (the same code Celery runs)."""
+    module, _, attr = PERIODIC_JOBS[name].task.rpartition(".")
+    task = getattr(importlib.import_module(module), attr)
+    task.run()
+
+
+async def _job_loop() -> None:
+    next_run = {name: time.monotonic() for name in PERIODIC_JOBS}
+    while True:
+        now = time.monotonic()
+        for name, job in PERIODIC_JOBS.items():
+            if now >= next_run[name]:
+                next_run[name] = now + job.every_seconds
+                try:
+                    await sync_to_async(run_job)(name)
+                except Exception as exc:  # noqa: BLE001 - a failing job must not stop the others
+                    report_exception(exc, player_id=None, where=f"job:{name}")
+        await asyncio.sleep(max(0.05, min(next_run.values()) - time.monotonic()))
+
+
+async def _heartbeat_loop() -> None:
+    while True:
+        await asyncio.sleep(30)
+        await sync_to_async(connections.heartbeat, thread_sensitive=False)()
+
+
+async def lifespan(scope: dict, receive: Any, send: Any) -> None:
+    """ASGI lifespan: start the embedded job loop (when configured) and the socket-count heartbeat."""
+    tasks: list[asyncio.Task] = []
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            tasks.append(asyncio.create_task(_heartbeat_loop()))
+            if settings.RUN_JOBS_IN_PROCESS:
+                tasks.append(asyncio.create_task(_job_loop()))
+                logger.info("periodic jobs run in this process: %s", ", ".join(PERIODIC_JOBS))
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            for task in tasks:
+                task.cancel()
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,87 @@
+"""The WebSocket verb registry: each app declares its verbs in its own `handlers.py`.
+
+The consumer knows no verb; it looks the frame's `type` up here, validates the
+parameters with the verb's pydantic model and calls the handler.
+"""
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.apps import apps
+from pydantic import BaseModel, ConfigDict
+
+
+class Params(BaseModel):
+    """Base of every verb's parameter model: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class NoParams(Params):
+    pass
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who is asking: the authenticated player and the socket's token (None for a session cookie)."""
+
+    player_id: int
+    token_id: int | None = None
+
+
+Handler = Callable[[Context, Any], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    model: type[Params]
+    call: Handler
+
+
+REGISTRY: dict[str, Verb] = {}
+
+
+def verb(name: str, model: type[Params] = NoParams, *, is_async: bool = False) -> Callable:
+    """Register a handler `fn(ctx, params) -> data`.
+
+    Handlers are plain sync functions that call services (run in Django's database thread);
+    `is_async=True` marks a handler that touches no database and runs on the event loop.
+    """
+
+    def register(fn: Callable) -> Callable:
+        if name in REGISTRY:
+            raise RuntimeError(f"verb {name!r} registered twice")
+        call = fn if is_async else database_sync_to_async(fn)
+        REGISTRY[name] = Verb(name=name, model=model, call=call)
+        return fn
+
+    return register
+
+
+def load_all() -> dict[str, Verb]:
+    """Import every installed app's `handlers` module once, so their verbs register."""
+    for config in apps.get_app_configs():
+        try:
+            importlib.import_module(f"{config.name}.handlers")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.handlers":
+                raise
+    return REGISTRY
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of every verb's parameters, generated from the models (GET /api/protocol.json)."""
+    verbs = load_all()
+    return {
+        "protocol": "baolife-ws/1",
+        "envelope": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string"}, "id": {"type": "string", "maxLength": 64}},
+        },
+        "verbs": {name: verbs[name].model.model_json_schema() for name in sorted(verbs)},
+    }

@@ -1,0 +1,244 @@
+"""The live socket `/ws/play/`: envelope, authentication, validation, limits and pushes.
+
+A lean ASGI consumer rather than `AsyncWebsocketConsumer`: the generic dispatch machinery
+(per-message `asyncio.wait` over two queues, handler-name lookups) cost most of the hot path
+(docs/performance.md). It still plugs into Channels' routing, auth middleware and channel layer.
+The consumer knows no verb: `core.verbs` maps each frame's `type` to an app's handler.
+"""
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import sentry_sdk
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from pydantic import ValidationError
+
+from core import connections
+from core.errors import GameError
+from core.pushes import player_group, token_group
+from core.ratelimit import LocalBucket, PlayerLease
+from core.reporting import report_exception
+from core.verbs import Context, load_all
+from game.services import live
+
+logger = logging.getLogger("baolife.ws")
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_loads = json.loads
+_ENVELOPE = ("type", "id")
+
+
+def _field_names(exc: ValidationError) -> list[str]:
+    return sorted({".".join(str(p) for p in err["loc"]) or "params" for err in exc.errors()})
+
+
+class PlayConsumer:
+    """One instance per socket; frames are handled one at a time, so replies keep request order."""
+
+    def __init__(self, scope: dict, receive: Any, send: Any) -> None:
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+        self.verbs = load_all()
+        self.ctx: Context | None = None
+        self.closed = False
+        self.bucket = LocalBucket(settings.WS_RATE_SOCKET_BURST, settings.WS_RATE_SOCKET_PER_SECOND)
+        self.lease: PlayerLease | None = None
+        self.layer = get_channel_layer()
+        self.channel_name: str | None = None
+        self.groups: list[str] = []
+        self.tasks: set[asyncio.Task] = set()
+        self.outbox: list[dict] = []
+        self.flush_handle: asyncio.TimerHandle | None = None
+
+    @classmethod
+    def as_asgi(cls) -> Any:
+        async def app(scope: dict, receive: Any, send: Any) -> None:
+            await cls(scope, receive, send).run()
+
+        return app
+
+    # --- lifecycle -------------------------------------------------------------------------
+    async def run(self) -> None:
+        message = await self.receive()
+        if message["type"] != "websocket.connect":
+            return
+        await self.send({"type": "websocket.accept"})
+        connections.opened()
+        with sentry_sdk.isolation_scope():
+            try:
+                if self.layer is not None:
+                    self.channel_name = await self.layer.new_channel()
+                    self._spawn(self._layer_loop())
+                player_id = await database_sync_to_async(live.session_player_id)(self.scope.get("user"))
+                if player_id is not None:
+                    await self._authenticate(player_id, token_id=None)
+                else:
+                    self._spawn(self._auth_deadline())
+                while True:
+                    message = await self.receive()
+                    kind = message["type"]
+                    if kind == "websocket.receive":
+                        if not self.closed:
+                            await self._on_frame(message.get("text"), message.get("bytes"))
+                    elif kind == "websocket.disconnect":
+                        break
+            finally:
+                await self._cleanup()
+
+    async def _cleanup(self) -> None:
+        connections.closed()
+        if self.flush_handle is not None:
+            self.flush_handle.cancel()
+        for task in list(self.tasks):
+            task.cancel()
+        if self.layer is not None and self.channel_name:
+            for group in self.groups:
+                await self.layer.group_discard(group, self.channel_name)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def close(self, code: int) -> None:
+        if not self.closed:
+            await self._flush()
+            self.closed = True
+            await self.send({"type": "websocket.close", "code": code})
+
+    async def _auth_deadline(self) -> None:
+        await asyncio.sleep(settings.WS_AUTH_TIMEOUT_SECONDS)
+        if self.ctx is None:
+            await self.close(4001)
+
+    # --- frames ----------------------------------------------------------------------------
+    async def _reply(self, payload: dict) -> None:
+        await self.send({"type": "websocket.send", "text": _dumps(payload)})
+
+    async def _error(self, verb: str, rid: Any, error: dict) -> None:
+        await self._reply({"type": verb, "id": rid, "ok": False, "error": error})
+
+    async def _on_frame(self, text: str | None, data: bytes | None) -> None:
+        if text is None:
+            await self._error("error", None, {"code": "bad_request", "message": "Send text frames, not binary."})
+            return
+        if len(text) > settings.WS_MAX_FRAME_BYTES // 4 and len(text.encode()) > settings.WS_MAX_FRAME_BYTES:
+            error = {"code": "bad_request", "message": "Frame larger than 64 KiB.", "fields": ["frame"]}
+            await self._error("error", None, error)
+            return
+        try:
+            frame = _loads(text)
+        except ValueError:
+            await self._error("error", None, {"code": "bad_request", "message": "Frame is not valid JSON."})
+            return
+        if not isinstance(frame, dict):
+            await self._error("error", None, {"code": "bad_request", "message": "Frame is not a JSON object."})
+            return
+        verb_name = frame.get("type")
+        rid = frame.get("id")
+        if rid is not None and (not isinstance(rid, str) or len(rid) > 64):
+            message = "`id` must be a string of at most 64 characters."
+            await self._error(verb_name if isinstance(verb_name, str) else "error", None,
+                              {"code": "bad_request", "message": message, "fields": ["id"]})
+            return
+        if not isinstance(verb_name, str) or not verb_name:
+            await self._error("error", rid, {"code": "bad_request", "message": "`type` is required.",
+                                             "fields": ["type"]})
+            return
+        retry = self.bucket.take()
+        if retry is None and self.lease is not None:
+            retry = self.lease.take()
+        if retry is not None:
+            await self._error(verb_name, rid, {"code": "rate_limited", "message": "Too many requests.",
+                                               "retry_after": round(retry, 3)})
+            return
+        if self.ctx is None:
+            if verb_name == "auth":
+                await self._auth_frame(frame, rid)
+            else:
+                await self._error(verb_name, rid, {"code": "unauthenticated", "message": "Send `auth` first."})
+            return
+        verb = self.verbs.get(verb_name)
+        if verb is None:
+            await self._error(verb_name, rid, {"code": "unknown_type", "message": f"No verb {verb_name!r}."})
+            return
+        try:
+            params = verb.model.model_validate({k: v for k, v in frame.items() if k not in _ENVELOPE})
+            data = await verb.call(self.ctx, params)
+        except ValidationError as exc:
+            error = {"code": "bad_request", "message": "Invalid parameters.", "fields": _field_names(exc)}
+            await self._error(verb_name, rid, error)
+            return
+        except GameError as exc:
+            await self._error(verb_name, rid, exc.as_error())
+            return
+        except Exception as exc:  # noqa: BLE001 - any failure becomes `internal`, the socket survives
+            ref = report_exception(exc, player_id=self.ctx.player_id, where=f"ws:{verb_name}")
+            await self._error(verb_name, rid, {"code": "internal", "message": "Server error.", "ref": ref})
+            return
+        await self._reply({"type": verb_name, "id": rid, "ok": True, "data": data})
+
+    async def _auth_frame(self, frame: dict, rid: Any) -> None:
+        token = frame.get("token")
+        if not isinstance(token, str) or not token:
+            await self._error("auth", rid, {"code": "bad_request", "message": "`token` is required.",
+                                            "fields": ["token"]})
+            return
+        try:
+            found = await database_sync_to_async(live.token_owner)(token)
+            if found is None:
+                await self._error("auth", rid, {"code": "unauthenticated", "message": "Invalid or expired token."})
+                return
+            await self._authenticate(found[0], token_id=found[1], rid=rid)
+        except Exception as exc:  # noqa: BLE001
+            ref = report_exception(exc, player_id=None, where="ws:auth")
+            await self._error("auth", rid, {"code": "internal", "message": "Server error.", "ref": ref})
+
+    async def _authenticate(self, player_id: int, *, token_id: int | None, rid: Any = None) -> None:
+        self.ctx = Context(player_id=player_id, token_id=token_id)
+        self.lease = PlayerLease(player_id)
+        sentry_sdk.get_isolation_scope().set_user({"id": str(player_id)})
+        groups = [player_group(player_id)] + ([token_group(token_id)] if token_id else [])
+        if self.layer is not None:
+            for group in groups:
+                await self.layer.group_add(group, self.channel_name)
+            self.groups = groups
+        if token_id is not None:  # session-cookie sockets get no reply: they sent no `auth`
+            data = await database_sync_to_async(live.auth_reply)(player_id)
+            await self._reply({"type": "auth", "id": rid, "ok": True, "data": data})
+        for push in await database_sync_to_async(live.drain_offline_pushes)(player_id):
+            await self._push(push)
+
+    # --- pushes ----------------------------------------------------------------------------
+    async def _layer_loop(self) -> None:
+        while True:
+            message = await self.layer.receive(self.channel_name)
+            kind = message.get("type")
+            if kind == "push":
+                await self._push(message["push"])
+            elif kind == "close":
+                await self.close(int(message.get("code", 4003)))
+
+    async def _push(self, push: dict) -> None:
+        if self.closed:
+            return
+        self.outbox.append(push)
+        if len(self.outbox) >= settings.WS_PUSH_BATCH_SIZE:
+            await self._flush()
+        elif self.flush_handle is None:
+            loop = asyncio.get_running_loop()
+            self.flush_handle = loop.call_later(
+                settings.WS_PUSH_BATCH_DELAY_SECONDS, lambda: self._spawn(self._flush())
+            )
+
+    async def _flush(self) -> None:
+        if self.flush_handle is not None:
+            self.flush_handle.cancel()
+            self.flush_handle = None
+        if self.outbox and not self.closed:
+            messages, self.outbox = self.outbox, []
+            await self._reply({"type": "batch", "messages": messages})

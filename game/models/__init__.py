@@ -1,0 +1,3 @@
+from game.models.accounts import AuthToken, Player
+
+__all__ = ["AuthToken", "Player"]

@@ -1,0 +1,42 @@
+"""The account (Player) and its API tokens."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Player(models.Model):
+    """The account: one per person, kept across lives (diamonds, lifetime records)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="player")
+    device_id = models.CharField(max_length=128, unique=True, null=True, blank=True)
+    is_guest = models.BooleanField(default=True)
+    diamonds = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    banned_at = models.DateTimeField(null=True, blank=True)
+    ban_reason = models.CharField(max_length=200, blank=True)
+    deletion_requested_at = models.DateTimeField(null=True, blank=True)
+    permanent_deletion_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "players"
+        constraints = [models.CheckConstraint(condition=Q(diamonds__gte=0), name="players_diamonds_not_negative")]
+
+    def __str__(self) -> str:
+        return f"Player {self.pk} ({self.user.email or 'guest'})"
+
+
+class AuthToken(models.Model):
+    """A bearer token; only its SHA-256 is stored, so a database leak yields no usable token."""
+
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["player", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"token {self.pk} of player {self.player_id}"
