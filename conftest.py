@@ -8,12 +8,13 @@ from core.ratelimit import shared_buckets
 
 @pytest.fixture(autouse=True)
 def _clean_shared_state(settings):  # noqa: ANN001
-    cache.clear()
     shared_buckets.reset()
-    if settings.REDIS_URL:
+    if settings.REDIS_URL:  # only this run's keys: cache.clear() would FLUSHDB other runs' state too
         client = shared_buckets._client()
-        for key in client.scan_iter("rl:*"):
+        for key in client.scan_iter(f"{settings.REDIS_KEY_PREFIX}:*"):
             client.delete(key)
+    else:
+        cache.clear()
     yield
 
 

@@ -7,10 +7,13 @@ import time
 from django.conf import settings
 
 _PROCESS = f"{socket.gethostname()}:{os.getpid()}"
-_HASH = "ws:connections"
 _STALE_SECONDS = 90
 _open = 0
 _published_at = 0.0
+
+
+def _hash() -> str:
+    return f"{settings.REDIS_KEY_PREFIX}:ws:connections"
 
 
 def _redis():  # noqa: ANN202
@@ -26,7 +29,7 @@ def _publish(force: bool = False) -> None:
     if client is None or (not force and now - _published_at < 5):
         return
     _published_at = now
-    client.hset(_HASH, _PROCESS, f"{_open}:{now:.0f}")
+    client.hset(_hash(), _PROCESS, f"{_open}:{now:.0f}")
 
 
 def opened() -> None:
@@ -53,7 +56,7 @@ def total_count() -> dict[str, int]:
     _publish(force=True)
     now = time.time()
     total = processes = 0
-    for value in client.hgetall(_HASH).values():
+    for value in client.hgetall(_hash()).values():
         count, stamp = value.decode().split(":")
         if now - float(stamp) <= _STALE_SECONDS:
             total += int(count)

@@ -79,7 +79,7 @@ class SharedBuckets:
     def take(self, key: str, *, capacity: float, rate: float, want: int = 1) -> tuple[int, float]:
         """Take up to `want` whole tokens; returns (tokens granted, seconds to wait if none)."""
         if self._client() is not None:
-            got, retry = self._script(keys=[f"rl:{key}"], args=[capacity, rate, want])
+            got, retry = self._script(keys=[f"{settings.REDIS_KEY_PREFIX}:rl:{key}"], args=[capacity, rate, want])
             return int(got), float(retry)
         with self._lock:
             bucket = self._local.get(key)

@@ -80,10 +80,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer and Celery broker when REDIS_URL is set; in-process otherwise.
 REDIS_URL = env("REDIS_URL", default="")
+# Namespaces every Redis key (cache, channel layer, rate limits), so deployments can share a server.
+REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", default="baolife")
 from baolife.settings.integrations import cache_settings, celery_settings, channel_layers  # noqa: E402
 
-CACHES = cache_settings(REDIS_URL)
-CHANNEL_LAYERS = channel_layers(REDIS_URL)
+CACHES = cache_settings(REDIS_URL, REDIS_KEY_PREFIX)
+CHANNEL_LAYERS = channel_layers(REDIS_URL, REDIS_KEY_PREFIX)
 globals().update(celery_settings(REDIS_URL))
 # The periodic jobs run in the server process unless Celery beat runs them.
 RUN_JOBS_IN_PROCESS = env.bool("RUN_JOBS_IN_PROCESS", default=not REDIS_URL)

@@ -3,20 +3,26 @@
 from typing import Any
 
 
-def cache_settings(redis_url: str) -> dict[str, Any]:
+def cache_settings(redis_url: str, prefix: str = "baolife") -> dict[str, Any]:
     """Django's Redis cache with REDIS_URL, a process-local cache otherwise."""
     if redis_url:
-        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": prefix,
+            }
+        }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "baolife"}}
 
 
-def channel_layers(redis_url: str) -> dict[str, Any]:
+def channel_layers(redis_url: str, prefix: str = "baolife") -> dict[str, Any]:
     """channels-redis across processes with REDIS_URL, in-memory in the embedded default."""
     if redis_url:
         return {
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [redis_url], "capacity": 1500, "expiry": 30},
+                "CONFIG": {"hosts": [redis_url], "capacity": 1500, "expiry": 30, "prefix": f"{prefix}:asgi"},
             }
         }
     return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

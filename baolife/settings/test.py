@@ -1,10 +1,24 @@
 """The test suite: the embedded default, or MariaDB + Redis when DATABASE_URL / REDIS_URL are set."""
 
+import os
+import tempfile
+
 from baolife.settings.base import *  # noqa: F403
-from baolife.settings.base import DATABASES, env
+from baolife.settings.base import DATABASES, REDIS_URL, env
+from baolife.settings.integrations import cache_settings, channel_layers
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; real hashers in production
 RUN_JOBS_IN_PROCESS = False
 WS_AUTH_TIMEOUT_SECONDS = env.float("WS_AUTH_TIMEOUT_SECONDS", default=10.0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME", default="") or None}
+    # A file, not :memory:, so a real server process started by a test shares the test database.
+    _default_name = os.path.join(tempfile.gettempdir(), f"baolife-test-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME", default=_default_name)}
+else:
+    # Concurrent test runs on one MariaDB must not share (and drop) each other's database.
+    DATABASES["default"]["TEST"]["NAME"] = env("TEST_DB_NAME", default=f"test_baolife_{os.getpid()}")
+
+# ... nor each other's Redis keys; a server process started by a test inherits the prefix.
+REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", default=f"test{os.getpid()}")
+CACHES = cache_settings(REDIS_URL, REDIS_KEY_PREFIX)
+CHANNEL_LAYERS = channel_layers(REDIS_URL, REDIS_KEY_PREFIX)
