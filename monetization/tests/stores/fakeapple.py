@@ -86,9 +86,7 @@ def _cert(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
     )
     authority_key = issuer_key.public_key()
-    builder = builder.add_extension(
-        x509.AuthorityKeyIdentifier.from_issuer_public_key(authority_key), critical=False
-    )
+    builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(authority_key), critical=False)
     if marker is not None:
         builder = builder.add_extension(x509.UnrecognizedExtension(marker, _ASN1_NULL), critical=False)
     return builder.sign(issuer_key, hashes.SHA256())
@@ -119,20 +117,39 @@ class FakeAppleCA:
         end = start + timedelta(days=valid_days)
         root_key = ec.generate_private_key(ec.SECP256R1())
         root = _cert(
-            subject=root_name, key=root_key, issuer=None, issuer_key=root_key, ca=True, path_length=None,
-            marker=None, not_before=start, not_after=end + timedelta(days=365),
+            subject=root_name,
+            key=root_key,
+            issuer=None,
+            issuer_key=root_key,
+            ca=True,
+            path_length=None,
+            marker=None,
+            not_before=start,
+            not_after=end + timedelta(days=365),
         )
         inter_key = ec.generate_private_key(ec.SECP256R1())
         inter = _cert(
-            subject="Fake Apple Worldwide Developer Relations CA - G6", key=inter_key, issuer=root,
-            issuer_key=root_key, ca=True, path_length=0,
-            marker=APPLE_INTERMEDIATE_OID if intermediate_marker else None, not_before=start, not_after=end,
+            subject="Fake Apple Worldwide Developer Relations CA - G6",
+            key=inter_key,
+            issuer=root,
+            issuer_key=root_key,
+            ca=True,
+            path_length=0,
+            marker=APPLE_INTERMEDIATE_OID if intermediate_marker else None,
+            not_before=start,
+            not_after=end,
         )
         leaf_key = ec.generate_private_key(ec.SECP256R1())
         leaf = _cert(
-            subject="Fake Prod ECC Mac App Store and iTunes Store Receipt Signing", key=leaf_key, issuer=inter,
-            issuer_key=inter_key, ca=False, path_length=None,
-            marker=APPLE_LEAF_OID if leaf_marker else None, not_before=start, not_after=end,
+            subject="Fake Prod ECC Mac App Store and iTunes Store Receipt Signing",
+            key=leaf_key,
+            issuer=inter,
+            issuer_key=inter_key,
+            ca=False,
+            path_length=None,
+            marker=APPLE_LEAF_OID if leaf_marker else None,
+            not_before=start,
+            not_after=end,
         )
         return cls(root_key, root, inter_key, inter, leaf_key, leaf)
 
