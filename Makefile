@@ -26,7 +26,7 @@ content: migrate
 run: content
 	@$(BIN)/python manage.py banner --host $(HOST) --port $(PORT)
 	$(BIN)/uvicorn baolife.asgi:application --host $(HOST) --port $(PORT) --loop uvloop --http httptools \
-		--ws websockets --no-ws-per-message-deflate --ws-max-size 1048576 --lifespan on --no-access-log
+		--ws websockets-sansio --ws-per-message-deflate false --ws-max-size 1048576 --lifespan on --no-access-log
 
 test: install
 	DJANGO_SETTINGS_MODULE=baolife.settings.test $(BIN)/python -m pytest -q $(PYTEST_ARGS)

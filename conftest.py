@@ -3,12 +3,14 @@
 import pytest
 from django.core.cache import cache
 
+from core import presence
 from core.ratelimit import shared_buckets
 
 
 @pytest.fixture(autouse=True)
 def _clean_shared_state(settings):  # noqa: ANN001
     shared_buckets.reset()
+    presence.reset()
     if settings.REDIS_URL:  # only this run's keys: cache.clear() would FLUSHDB other runs' state too
         client = shared_buckets._client()
         for key in client.scan_iter(f"{settings.REDIS_KEY_PREFIX}:*"):

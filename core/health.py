@@ -1,8 +1,16 @@
-"""Readiness checks: database, cache, channel layer, memory, disk, open sockets."""
+"""Readiness checks (PROTOCOL.md `/health/ready`): database, cache, channel layer, memory, disk, sockets.
+
+Each check is `{"status": "ok"|"warning"|"critical"|"down", ...figures}`. The whole answer is
+"down" (HTTP 503) when a dependency fails or memory/disk is critical, "degraded" (200) on a
+warning, "ok" (200) otherwise. A failing check names the exception class only: no message,
+no host names, no stack trace.
+"""
 
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -16,9 +24,11 @@ from core import connections
 
 WARNING_PERCENT = 80.0
 CRITICAL_PERCENT = 90.0
+LAYER_TIMEOUT_SECONDS = 2.0
+_CGROUP = Path("/sys/fs/cgroup")
 
 
-def _timed(fn: Any) -> dict[str, Any]:
+def _timed(fn: Callable[[], Any]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         fn()
@@ -43,14 +53,21 @@ def _cache() -> None:
 
 async def _layer_round_trip() -> None:
     layer = get_channel_layer()
-    channel = await layer.new_channel()
-    await layer.send(channel, {"type": "health.ping"})
-    message = await asyncio.wait_for(layer.receive(channel), timeout=2)
-    if message.get("type") != "health.ping":
-        raise RuntimeError("channel layer returned another message")
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+
+    async def round_trip() -> None:
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "health.ping"})
+        message = await layer.receive(channel)
+        if message.get("type") != "health.ping":
+            raise RuntimeError("channel layer returned another message")
+
+    await asyncio.wait_for(round_trip(), timeout=LAYER_TIMEOUT_SECONDS)
 
 
 def _usage(percent: float) -> str:
+    """"ok" below 80 %, "warning" from 80 %, "critical" from 90 %."""
     if percent >= CRITICAL_PERCENT:
         return "critical"
     if percent >= WARNING_PERCENT:
@@ -58,24 +75,45 @@ def _usage(percent: float) -> str:
     return "ok"
 
 
+def _memory_percent() -> float:
+    """Memory in use: of the container's cgroup limit when there is one, else of the machine."""
+    try:
+        limit = (_CGROUP / "memory.max").read_text().strip()
+        if limit != "max":
+            current = int((_CGROUP / "memory.current").read_text().strip())
+            return round(current / int(limit) * 100, 1)
+    except (OSError, ValueError, ZeroDivisionError):
+        pass
+    return psutil.virtual_memory().percent
+
+
+def _websockets() -> dict[str, Any]:
+    try:
+        return {"status": "ok", **connections.total_count(), "this_process": connections.local_count()}
+    except Exception as exc:  # noqa: BLE001
+        return {"status": "down", "error": type(exc).__name__}
+
+
+def overall(checks: dict[str, dict[str, Any]]) -> str:
+    """"down" if any check is down or critical, "degraded" on a warning, else "ok"."""
+    statuses = {check["status"] for check in checks.values()}
+    if statuses & {"down", "critical"}:
+        return "down"
+    if "warning" in statuses:
+        return "degraded"
+    return "ok"
+
+
 def readiness() -> tuple[str, dict[str, Any]]:
-    """("ok"|"degraded"|"down", checks): down when a dependency fails, degraded on a warning."""
+    """(overall status, checks)."""
     checks: dict[str, Any] = {
         "database": _timed(_database),
         "cache": _timed(_cache),
         "channel_layer": _timed(async_to_sync(_layer_round_trip)),
     }
-    memory = psutil.virtual_memory().percent
+    memory = _memory_percent()
     disk = psutil.disk_usage(str(settings.BASE_DIR)).percent
     checks["memory"] = {"status": _usage(memory), "percent": memory}
     checks["disk"] = {"status": _usage(disk), "percent": disk}
-    try:
-        checks["websockets"] = {"status": "ok", **connections.total_count(), "this_process": connections.local_count()}
-    except Exception as exc:  # noqa: BLE001
-        checks["websockets"] = {"status": "down", "error": type(exc).__name__}
-    statuses = {c["status"] for c in checks.values()}
-    if "down" in statuses or "critical" in statuses:
-        return "down", checks
-    if "warning" in statuses:
-        return "degraded", checks
-    return "ok", checks
+    checks["websockets"] = _websockets()
+    return overall(checks), checks

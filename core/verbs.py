@@ -40,6 +40,11 @@ class Verb:
     name: str
     model: type[Params]
     call: Handler
+    blank: Params | None = None  # the one valid instance of a model without fields
+
+    def __post_init__(self) -> None:
+        if self.blank is None and not self.model.model_fields:
+            object.__setattr__(self, "blank", self.model())
 
 
 REGISTRY: dict[str, Verb] = {}

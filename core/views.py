@@ -1,19 +1,26 @@
 """Health endpoints and the protocol's machine-readable schema."""
 
-from django.http import HttpRequest, JsonResponse
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import health
 from core.verbs import json_schema
 
 
+@never_cache
 @require_GET
 def live(request: HttpRequest) -> JsonResponse:
+    """200 while the process answers; touches no dependency."""
     return JsonResponse({"status": "ok"})
 
 
+@never_cache
 @require_GET
 def ready(request: HttpRequest) -> JsonResponse:
+    """200 ("ok" or "degraded") or 503 ("down"): take this process out of rotation on 503."""
     status, checks = health.readiness()
     return JsonResponse({"status": status, "checks": checks}, status=503 if status == "down" else 200)
 
@@ -21,3 +28,22 @@ def ready(request: HttpRequest) -> JsonResponse:
 @require_GET
 def protocol_schema(request: HttpRequest) -> JsonResponse:
     return JsonResponse(json_schema())
+
+
+PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {"/health/live": live, "/health/ready": ready}
+
+
+def probe_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """Answer `/health/*` before any other middleware (first in production's MIDDLEWARE).
+
+    Load balancers and orchestrators probe a process by its address (`Host: 10.0.3.7:8000`), a host
+    ALLOWED_HOSTS rightly refuses, over plain HTTP, which the HTTPS redirect would bounce. Probes
+    read nothing from the request, so they skip host validation and the redirect; every other path
+    goes through the whole stack.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        probe = PROBES.get(request.path_info)
+        return probe(request) if probe is not None else get_response(request)
+
+    return middleware

@@ -14,6 +14,7 @@ from typing import Any
 import sentry_sdk
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from pydantic import ValidationError
 
@@ -26,9 +27,48 @@ from core.verbs import Context, load_all
 from game.services import live
 
 logger = logging.getLogger("baolife.ws")
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_loads = json.loads
 _ENVELOPE = ("type", "id")
+
+try:  # the C scanner, called directly: `json.loads` goes through two Python frames per call
+    from json.scanner import c_make_scanner
+
+    _scan = c_make_scanner(json.JSONDecoder())
+
+    def _loads(text: str) -> Any:
+        """json.loads(text): the scanner when it takes the whole text, else json.loads itself."""
+        try:
+            value, end = _scan(text, 0)
+        except (StopIteration, ValueError):
+            return json.loads(text)  # leading whitespace, or invalid: json.loads' own answer
+        return value if end == len(text) else json.loads(text)
+except ImportError:  # pragma: no cover - CPython always has it
+    _loads = json.loads
+
+try:  # the C encoder, built once: `JSONEncoder.encode` builds one per call (docs/performance.md)
+    from json.encoder import c_make_encoder, encode_basestring
+
+    _encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",",
+                             False, False, True)
+
+    def _dumps(payload: dict) -> str:
+        return "".join(_encode(payload, 0))
+except ImportError:  # pragma: no cover - CPython always has it
+    _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _server_send(send: Any) -> Any:
+    """The server's own `send`, past Channels' session wrappers.
+
+    `SessionMiddleware` wraps `send` to save the session on `http.response.start`; a socket
+    never sends that, so for every frame the wrapper only costs (a lazy-object lookup and an
+    `is_empty()` that raises and catches on an unloaded session). Sockets save sessions
+    explicitly, as Channels documents.
+    """
+    owner = getattr(send, "__self__", None)
+    while isinstance(owner, InstanceSessionWrapper):
+        send = owner.real_send
+        owner = getattr(send, "__self__", None)
+    return send
 
 
 def _field_names(exc: ValidationError) -> list[str]:
@@ -41,11 +81,15 @@ class PlayConsumer:
     def __init__(self, scope: dict, receive: Any, send: Any) -> None:
         self.scope = scope
         self.receive = receive
-        self.send = send
+        self.send = _server_send(send)
         self.verbs = load_all()
         self.ctx: Context | None = None
         self.closed = False
         self.bucket = LocalBucket(settings.WS_RATE_SOCKET_BURST, settings.WS_RATE_SOCKET_PER_SECOND)
+        # settings read once per socket, not per frame
+        self.max_frame_bytes = settings.WS_MAX_FRAME_BYTES
+        self.push_batch_size = settings.WS_PUSH_BATCH_SIZE
+        self.push_batch_delay = settings.WS_PUSH_BATCH_DELAY_SECONDS
         self.lease: PlayerLease | None = None
         self.layer = get_channel_layer()
         self.channel_name: str | None = None
@@ -126,7 +170,7 @@ class PlayConsumer:
         if text is None:
             await self._error("error", None, {"code": "bad_request", "message": "Send text frames, not binary."})
             return
-        if len(text) > settings.WS_MAX_FRAME_BYTES // 4 and len(text.encode()) > settings.WS_MAX_FRAME_BYTES:
+        if len(text) > self.max_frame_bytes // 4 and len(text.encode()) > self.max_frame_bytes:
             error = {"code": "bad_request", "message": "Frame larger than 64 KiB.", "fields": ["frame"]}
             await self._error("error", None, error)
             return
@@ -167,7 +211,10 @@ class PlayConsumer:
             await self._error(verb_name, rid, {"code": "unknown_type", "message": f"No verb {verb_name!r}."})
             return
         try:
-            params = verb.model.model_validate({k: v for k, v in frame.items() if k not in _ENVELOPE})
+            if verb.blank is not None and len(frame) == 1 + ("id" in frame):
+                params = verb.blank  # a verb without parameters, sent without any: nothing to validate
+            else:
+                params = verb.model.model_validate({k: v for k, v in frame.items() if k not in _ENVELOPE})
             data = await verb.call(self.ctx, params)
         except ValidationError as exc:
             error = {"code": "bad_request", "message": "Invalid parameters.", "fields": _field_names(exc)}
@@ -227,12 +274,12 @@ class PlayConsumer:
         if self.closed:
             return
         self.outbox.append(push)
-        if len(self.outbox) >= settings.WS_PUSH_BATCH_SIZE:
+        if len(self.outbox) >= self.push_batch_size:
             await self._flush()
         elif self.flush_handle is None:
             loop = asyncio.get_running_loop()
             self.flush_handle = loop.call_later(
-                settings.WS_PUSH_BATCH_DELAY_SECONDS, lambda: self._spawn(self._flush())
+                self.push_batch_delay, lambda: self._spawn(self._flush())
             )
 
     async def _flush(self) -> None:

@@ -2,17 +2,63 @@
 
 from typing import Any
 
-from game.models import Player
+from game.models import Character, Player
+from game.services.notify import person_object, question_push
+
+CHARACTER_FIELDS = (
+    "name",
+    "gender",
+    "age",
+    "stage",
+    "health",
+    "happiness",
+    "smarts",
+    "looks",
+    "energy",
+    "money",
+    "location",
+    "education",
+    "job",
+    "retired",
+    "inventory",
+    "counters",
+    "dead",
+    "cause_of_death",
+    "summary",
+)
+
+
+def character_object(character: Character) -> dict[str, Any]:
+    state = character.state
+    data = {k: state.get(k) for k in CHARACTER_FIELDS}
+    data.update(
+        id=character.pk,
+        time=state["clock"],
+        alive=character.alive,
+        people=[person_object(p) for p in state.get("people", [])],
+        pending_events=[question_push(character, q) for q in state.get("pending", [])],
+    )
+    return data
 
 
 def player_object(player_id: int) -> dict[str, Any]:
     """The protocol's `playerObject`: the account and its current life."""
-    player = Player.objects.select_related("user").get(pk=player_id)
+    player = Player.objects.select_related("user", "current_character").get(pk=player_id)
+    character = player.current_character
     return {
         "player_id": player.pk,
         "guest": player.is_guest,
         "email": player.user.email or None,
         "diamonds": player.diamonds,
         "created_at": player.created_at.isoformat(),
-        "character": None,
+        "character": character_object(character) if character else None,
     }
+
+
+def person(*, player_id: int, person_id: str) -> dict[str, Any] | None:
+    character_id = Player.objects.filter(pk=player_id).values_list("current_character_id", flat=True).first()
+    if character_id is None:
+        return None
+    state = Character.objects.values_list("state", flat=True).get(pk=character_id)
+    found = next((p for p in state.get("people", []) if p["id"] == person_id), None)
+    return person_object(found) if found else None

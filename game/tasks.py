@@ -8,3 +8,19 @@ from game.services import accounts
 @shared_task
 def purge_expired_tokens() -> int:
     return accounts.purge_expired_tokens()
+
+
+@shared_task
+def game_tick() -> dict:
+    from dataclasses import asdict
+
+    from game.services.tick import run_tick
+
+    return asdict(run_tick())
+
+
+@shared_task
+def purge_offline_events() -> int:
+    from game.services import offline
+
+    return offline.purge_expired()

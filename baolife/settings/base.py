@@ -135,3 +135,22 @@ LOGGING = logging_config(json_logs=LOG_JSON, level=LOG_LEVEL)
 from baolife.sentry import init_sentry  # noqa: E402
 
 init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE)
+
+# --- The life simulation (docs/game.md)
+# Game seconds per real second: 360 means one game year (360 game days) per real day.
+GAME_SECONDS_PER_REAL_SECOND = env.float("GAME_SECONDS_PER_REAL_SECOND", default=360.0)
+GAME_TICK_SECONDS = env.float("GAME_TICK_SECONDS", default=10.0)
+GAME_OFFLINE_LIFE_DAYS = env.int("GAME_OFFLINE_LIFE_DAYS", default=7)
+GAME_OFFLINE_QUEUE_MAX = env.int("GAME_OFFLINE_QUEUE_MAX", default=1000)
+GAME_OFFLINE_QUEUE_DAYS = env.int("GAME_OFFLINE_QUEUE_DAYS", default=7)
+
+# --- Stores (docs/economy.md). Apple: StoreKit 2 JWS verified against these root certificates.
+APPLE_ROOT_CERTIFICATES = env.list("APPLE_ROOT_CERTIFICATES", default=[])
+APPLE_BUNDLE_ID = env("APPLE_BUNDLE_ID", default="")
+APPLE_APP_ID = env.int("APPLE_APP_ID", default=None)
+APPLE_ENVIRONMENT = env("APPLE_ENVIRONMENT", default="production")
+APPLE_ALLOW_SANDBOX = env.bool("APPLE_ALLOW_SANDBOX", default=False)
+GOOGLE_PLAY_PACKAGE_NAME = env("GOOGLE_PLAY_PACKAGE_NAME", default="")
+GOOGLE_PLAY_SERVICE_ACCOUNT_FILE = env("GOOGLE_PLAY_SERVICE_ACCOUNT_FILE", default="")
+GOOGLE_PLAY_API_BASE_URL = env("GOOGLE_PLAY_API_BASE_URL", default="")
+GOOGLE_PLAY_TOKEN_URI = env("GOOGLE_PLAY_TOKEN_URI", default="")

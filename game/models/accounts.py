@@ -13,6 +13,11 @@ class Player(models.Model):
     is_guest = models.BooleanField(default=True)
     diamonds = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    unlimited_energy_until = models.DateTimeField(null=True, blank=True)
+    current_character = models.OneToOneField(
+        "game.Character", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     banned_at = models.DateTimeField(null=True, blank=True)
     ban_reason = models.CharField(max_length=200, blank=True)
     deletion_requested_at = models.DateTimeField(null=True, blank=True)

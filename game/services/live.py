@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from core import presence
 from game import selectors
+from game.services import life, offline
 from game.services.accounts import session_player_id, token_lookup
 
 __all__ = ["auth_reply", "drain_offline_pushes", "session_player_id", "token_owner"]
@@ -20,6 +22,19 @@ def auth_reply(player_id: int) -> dict[str, Any]:
     return data
 
 
+def arrive(player_id: int) -> None:
+    """A socket signed in: the player is online and their life catches up to now."""
+    presence.socket_opened(player_id)
+    life.arrive(player_id=player_id)
+
+
+def depart(player_id: int) -> None:
+    """A socket closed: once the player's last socket is gone, the offline clock starts."""
+    presence.socket_closed(player_id)
+    if not presence.is_online(player_id):
+        life.leave(player_id=player_id)
+
+
 def drain_offline_pushes(player_id: int) -> list[dict[str, Any]]:
-    """Pushes that waited while the player was away, oldest first (the life simulation fills this)."""
-    return []
+    """Pushes that waited while the player was away, oldest first, each with its original `at`."""
+    return offline.take(player_id=player_id)

@@ -1,0 +1,708 @@
+"""WebSocket round trip: the full game stack against a bare `websockets` echo, in one run.
+
+    .venv/bin/python bench/ws_rtt.py            (also `make bench`)
+    .venv/bin/python bench/ws_rtt.py --duration 20 --server uvicorn,daphne
+
+What it does (docs/performance.md, "WebSocket round trip"):
+
+1. Makes a throwaway SQLite database in a temp dir and runs `manage.py migrate` on it.
+2. Starts the game server as a subprocess (the `make run` uvicorn flags by default; `--server`
+   picks others) with the embedded default: SQLite, in-memory channel layer, rate limiter on
+   with its thresholds raised through WS_RATE_* so that the limiter's cost is measured, not
+   its refusals.
+3. Signs in N players through `POST /api/auth/device` (real tokens).
+4. Starts a bare `websockets` echo server (uvloop, no compression) as another subprocess.
+5. For each target: the load generator (separate process(es), uvloop, a minimal raw-socket
+   WebSocket client whose frames are pre-built and pre-masked, so the client costs little
+   per message) opens N connections, authenticates each one (`auth` with its token, the
+   reply checked), then runs a closed loop: each connection sends `ping`, waits for the
+   reply, checks it (`"ok":true` for the game, byte-equal for the echo) and sends the next.
+   After a warm-up it counts replies and records every round trip for `--duration` seconds.
+6. Prints requests/s, p50 and p99 for both, the ratios, and CPU use of each process.
+
+On a machine with 2+ CPUs the servers are pinned to CPU 0 and the load generator to the
+others (`--no-pin` to let the scheduler place them), so each server gets one core and the
+load generator cannot steal it. Exit status 1 if any reply was wrong or a socket failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import array
+import asyncio
+import base64
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+# The `run` target's flags (Makefile); keep the two in step.
+UVICORN_FLAGS = [
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+    "--ws",
+    "websockets-sansio",
+    "--ws-per-message-deflate",
+    "false",
+    "--ws-max-size",
+    "1048576",
+    "--lifespan",
+    "on",
+    "--no-access-log",
+    "--log-level",
+    "warning",
+]
+
+
+def _uvicorn(*flags: str) -> list[str]:
+    return [str(BIN / "uvicorn"), "baolife.asgi:application", "--host", "127.0.0.1", "--port", "{port}", *flags]
+
+
+def _swap(flags: list[str], option: str, value: str) -> list[str]:
+    """The flags with `option`'s value replaced."""
+    out = list(flags)
+    out[out.index(option) + 1] = value
+    return out
+
+
+SERVERS: dict[str, list[str]] = {
+    "uvicorn": _uvicorn(*UVICORN_FLAGS),
+    "uvicorn-legacy": _uvicorn(*_swap(UVICORN_FLAGS, "--ws", "websockets")),
+    "uvicorn-wsproto": _uvicorn(*_swap(UVICORN_FLAGS, "--ws", "wsproto")),
+    "uvicorn-deflate": _uvicorn(*_swap(UVICORN_FLAGS, "--ws-per-message-deflate", "true")),
+    "uvicorn-asyncio": _uvicorn(*_swap(UVICORN_FLAGS, "--loop", "asyncio")),
+    "daphne": [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", "{port}", "-v", "0", "baolife.asgi:application"],
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Echo server (role "echo"): the baseline, a bare `websockets` server on uvloop.
+# --------------------------------------------------------------------------------------------
+def serve_echo(port: int, deflate: bool) -> None:
+    import uvloop
+    from websockets.asyncio.server import serve
+
+    async def echo(ws) -> None:  # noqa: ANN001
+        async for message in ws:
+            await ws.send(message)
+
+    async def main() -> None:
+        compression = "deflate" if deflate else None
+        async with serve(echo, "127.0.0.1", port, compression=compression, ping_interval=None, max_size=1 << 20):
+            await asyncio.get_running_loop().create_future()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        uvloop.run(main())
+
+
+# --------------------------------------------------------------------------------------------
+# Load generator (role "load"): raw-socket WebSocket client, closed loop.
+# --------------------------------------------------------------------------------------------
+def _mask(payload: bytes, key: bytes) -> bytes:
+    n = len(payload)
+    mask = (key * (n // 4 + 1))[:n]
+    return (int.from_bytes(payload, "big") ^ int.from_bytes(mask, "big")).to_bytes(n, "big")
+
+
+def client_frame(text: str, opcode: int = 0x1) -> bytes:
+    """One masked client frame (RFC 6455 5.2), built once and reused for every send."""
+    payload = text.encode()
+    key = os.urandom(4)
+    n = len(payload)
+    if n < 126:
+        head = bytes([0x80 | opcode, 0x80 | n])
+    elif n < 1 << 16:
+        head = bytes([0x80 | opcode, 0x80 | 126]) + n.to_bytes(2, "big")
+    else:
+        head = bytes([0x80 | opcode, 0x80 | 127]) + n.to_bytes(8, "big")
+    return head + key + _mask(payload, key)
+
+
+CLOSE_FRAME = client_frame("\x03\xe8", opcode=0x8)  # 1000, normal closure
+
+
+class Run:
+    """The shared clock and tallies of one load process."""
+
+    def __init__(self, warm_until: float, stop_at: float) -> None:
+        self.warm_until = warm_until
+        self.stop_at = stop_at
+        self.latencies = array.array("d")
+        self.errors: list[str] = []
+        self.error_count = 0
+        self.stopped: asyncio.Future | None = None
+        self.running = 0
+
+
+class Conn(asyncio.Protocol):
+    def __init__(self, host: str, port: int, path: str, deflate: bool) -> None:
+        self.key = base64.b64encode(os.urandom(16)).decode()
+        # Like a browser, offer permessage-deflate (RFC 7692): the server's settings decide.
+        offer = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" if deflate else ""
+        self.request = (
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {self.key}\r\nSec-WebSocket-Version: 13\r\n{offer}\r\n"
+        ).encode()
+        self.inflate = None  # a zlib decompressor when the server accepted deflate
+        self.reset_inflate = False  # server_no_context_takeover: a fresh decompressor per message
+        self.compressed = False  # the server compressed (some) replies
+        self.buf = bytearray()
+        self.open = False
+        self.transport: asyncio.Transport | None = None
+        self.waiter: asyncio.Future | None = None
+        self.run: Run | None = None
+        self.frame = b""
+        self.expect: bytes | None = None  # echo: the exact payload; game: None (check "ok":true)
+        self.sent_at = 0.0
+
+    # asyncio callbacks
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+        transport.write(self.request)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError(f"closed: {exc}"))
+        if self.run is not None and self.run.stopped is not None and not self.closing:
+            self._fail(f"connection lost: {exc}")
+
+    closing = False
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buf
+        buf += data
+        if not self.open:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = bytes(buf[:end])
+            del buf[: end + 4]
+            if not head.startswith(b"HTTP/1.1 101"):
+                self.waiter.set_exception(ConnectionError(head.split(b"\r\n", 1)[0].decode()))
+                return
+            for line in head.lower().split(b"\r\n"):
+                if line.startswith(b"sec-websocket-extensions:") and b"permessage-deflate" in line:
+                    self.inflate = zlib.decompressobj(-15)
+                    self.reset_inflate = b"server_no_context_takeover" in line
+            self.open = True
+            self.waiter.set_result(None)
+        while len(buf) >= 2:
+            n = buf[1] & 0x7F
+            start = 2
+            if n == 126:
+                if len(buf) < 4:
+                    return
+                n = int.from_bytes(buf[2:4], "big")
+                start = 4
+            elif n == 127:
+                if len(buf) < 10:
+                    return
+                n = int.from_bytes(buf[2:10], "big")
+                start = 10
+            if len(buf) < start + n:
+                return
+            opcode = buf[0] & 0x0F
+            payload = bytes(buf[start : start + n])
+            if buf[0] & 0x40:  # RSV1: a compressed message
+                if self.reset_inflate:
+                    self.inflate = zlib.decompressobj(-15)
+                payload = self.inflate.decompress(payload + b"\x00\x00\xff\xff")
+                self.compressed = True
+            del buf[: start + n]
+            self.on_frame(opcode, payload)
+
+    # frames
+    def on_frame(self, opcode: int, payload: bytes) -> None:
+        if opcode != 0x1:
+            if opcode == 0x8:
+                code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
+                self._fail(f"server closed the socket ({code})")
+            return  # pong/ping: websockets answers pings itself; none are expected here
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(payload)
+            return
+        run = self.run
+        if run is None:
+            return
+        now = time.perf_counter()
+        if self.expect is None:
+            if payload.startswith(b'{"type":"batch"'):
+                return  # a push, not the reply
+            ok = b'"ok":true' in payload
+        else:
+            ok = payload == self.expect
+        if not ok:
+            self._fail(f"bad reply: {payload[:200]!r}")
+            return
+        if run.warm_until <= self.sent_at and now <= run.stop_at:
+            run.latencies.append(now - self.sent_at)
+        if now >= run.stop_at:
+            self._done()
+            return
+        self.sent_at = time.perf_counter()
+        self.transport.write(self.frame)
+
+    def _fail(self, why: str) -> None:
+        run = self.run
+        if run is not None:
+            run.error_count += 1
+            if len(run.errors) < 5:
+                run.errors.append(why)
+        self._done()
+
+    def _done(self) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        run = self.run
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(CLOSE_FRAME)
+            self.transport.close()
+        if run is not None:
+            run.running -= 1
+            if run.running == 0 and run.stopped is not None and not run.stopped.done():
+                run.stopped.set_result(None)
+
+    # setup
+    async def handshake(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.waiter = loop.create_future()
+        await self.waiter
+
+    async def call(self, loop: asyncio.AbstractEventLoop, text: str) -> bytes:
+        self.waiter = loop.create_future()
+        self.transport.write(client_frame(text))
+        payload = await self.waiter
+        self.waiter = None
+        return payload
+
+
+async def _open(loop, host: str, port: int, path: str, token: str | None, n: int, deflate: bool) -> Conn:  # noqa: ANN001
+    _, conn = await loop.create_connection(lambda: Conn(host, port, path, deflate), host, port)
+    await conn.handshake(loop)
+    conn.waiter = None
+    if token is not None:
+        reply = json.loads(await conn.call(loop, json.dumps({"type": "auth", "id": "auth", "token": token})))
+        if not (reply.get("type") == "auth" and reply.get("ok") is True and reply["data"]["player"]):
+            raise RuntimeError(f"auth failed: {reply}")
+    text = json.dumps({"type": "ping", "id": f"p{n}"}, separators=(",", ":"))
+    conn.frame = client_frame(text)
+    conn.expect = None if token is not None else text.encode()
+    return conn
+
+
+def load(args: argparse.Namespace) -> None:
+    """Role "load": open the sockets, say READY, wait for GO <t0>, run, write the results."""
+    import uvloop
+
+    tokens = json.loads(Path(args.tokens).read_text()) if args.tokens else None
+
+    async def main() -> dict:
+        loop = asyncio.get_running_loop()
+        limit = asyncio.Semaphore(50)
+
+        async def one(i: int) -> Conn:
+            async with limit:
+                return await _open(
+                    loop, args.host, args.port, args.path, tokens[i] if tokens else None, i, args.client_deflate
+                )
+
+        conns = await asyncio.gather(*(one(i) for i in range(args.first, args.first + args.count)))
+        print("READY", flush=True)
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        t0_wall = float(line.split()[1])
+        base = time.perf_counter() + (t0_wall - time.time())
+        run = Run(base + args.warmup, base + args.warmup + args.duration)
+        run.stopped = loop.create_future()
+        run.running = len(conns)
+        await asyncio.sleep(max(0.0, base - time.perf_counter()))
+        for conn in conns:
+            conn.run = run
+            conn.sent_at = time.perf_counter()
+            conn.transport.write(conn.frame)
+        try:
+            await asyncio.wait_for(run.stopped, args.warmup + args.duration + 30)
+        except TimeoutError:
+            run.error_count += 1
+            run.errors.append(f"{run.running} sockets never finished (no reply)")
+        Path(args.out).write_bytes(run.latencies.tobytes())
+        return {
+            "count": len(run.latencies),
+            "errors": run.error_count,
+            "error_samples": run.errors,
+            "deflate": sum(c.inflate is not None for c in conns),
+            "compressed": sum(c.compressed for c in conns),
+        }
+
+    print(json.dumps(uvloop.run(main())), flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Orchestration
+# --------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.time() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - our own http:// URL
+                if r.status == 200:
+                    return
+        except OSError:
+            if time.time() > deadline:
+                raise
+        time.sleep(0.1)
+
+
+def wait_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.time() + timeout
+    while True:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        if time.time() > deadline:
+            raise TimeoutError(f"nothing listens on {port}")
+        time.sleep(0.05)
+
+
+def sign_in(port: int, n: int) -> list[str]:
+    def one(i: int) -> str:
+        body = json.dumps({"device_id": f"bench-device-{i:06d}"}).encode()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/auth/device", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(req, timeout=10) as r:  # noqa: S310 - our own http:// URL
+            return json.loads(r.read())["token"]
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def pin(pid: int, cpus: set[int] | None) -> None:
+    if cpus and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(pid, cpus)
+
+
+def cpu_seconds(pid: int) -> float:
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        total = sum(proc.cpu_times()[:2])
+        for child in proc.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += sum(child.cpu_times()[:2])
+        return total
+    except psutil.Error:
+        return 0.0
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def measure(
+    args: argparse.Namespace,
+    name: str,
+    port: int,
+    server_pid: int,
+    tokens_file: str | None,
+    tmp: Path,
+    load_cpus: set[int] | None,
+) -> dict:
+    """Run the load processes against one target; return the merged figures."""
+    procs = []
+    per = [args.connections // args.procs + (1 if i < args.connections % args.procs else 0) for i in range(args.procs)]
+    first = 0
+    for i, count in enumerate(per):
+        out = tmp / f"lat-{name}-{i}.bin"
+        cmd = [
+            PYTHON,
+            __file__,
+            "--role",
+            "load",
+            "--port",
+            str(port),
+            "--path",
+            args.path,
+            "--first",
+            str(first),
+            "--count",
+            str(count),
+            "--out",
+            str(out),
+            "--warmup",
+            str(args.warmup),
+            "--duration",
+            str(args.duration),
+        ]
+        if tokens_file:
+            cmd += ["--tokens", tokens_file]
+        if not args.client_deflate:
+            cmd += ["--no-client-deflate"]
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        pin(proc.pid, load_cpus)
+        procs.append((proc, out))
+        first += count
+    for proc, _ in procs:
+        line = proc.stdout.readline()
+        if line.strip() != "READY":
+            raise RuntimeError(f"load generator for {name} failed to connect ({line.strip()!r})")
+    t0 = time.time() + 0.2
+    for proc, _ in procs:
+        proc.stdin.write(f"GO {t0}\n")
+        proc.stdin.flush()
+    time.sleep(max(0.0, t0 + args.warmup - time.time()))
+    cpu0 = cpu_seconds(server_pid), sum(cpu_seconds(p.pid) for p, _ in procs)
+    time.sleep(max(0.0, t0 + args.warmup + args.duration - time.time()))
+    cpu1 = cpu_seconds(server_pid), sum(cpu_seconds(p.pid) for p, _ in procs)
+    latencies: list[float] = []
+    errors = deflate = compressed = 0
+    samples: list[str] = []
+    for proc, out in procs:
+        summary = json.loads(proc.communicate(timeout=60)[0].strip().splitlines()[-1])
+        errors += summary["errors"]
+        deflate += summary["deflate"]
+        compressed += summary["compressed"]
+        samples += summary["error_samples"]
+        latencies.extend(array.array("d", out.read_bytes()))
+    latencies.sort()
+    return {
+        "target": name,
+        "requests": len(latencies),
+        "rps": len(latencies) / args.duration,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": (latencies[-1] * 1000) if latencies else float("nan"),
+        "server_cpu": (cpu1[0] - cpu0[0]) / args.duration,
+        "load_cpu": (cpu1[1] - cpu0[1]) / args.duration,
+        "errors": errors,
+        "error_samples": samples,
+        "deflate": "on" if compressed else ("accepted" if deflate else "off"),
+    }
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def game_env(tmp: Path, args: argparse.Namespace) -> dict[str, str]:
+    env = dict(os.environ)
+    raised = str(float(10**9))
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "baolife.settings.local",
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+            "REDIS_URL": "",  # embedded default: in-memory channel layer and buckets
+            "DEBUG": "false",
+            "LOG_LEVEL": "WARNING",
+            "SENTRY_DSN": "",
+            "WS_RATE_SOCKET_BURST": raised,
+            "WS_RATE_SOCKET_PER_SECOND": raised,
+            "WS_RATE_PLAYER_BURST": raised,
+            "WS_RATE_PLAYER_PER_SECOND": raised,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    return values[len(values) // 2] if values else float("nan")
+
+
+def summarize(rounds: list[dict]) -> dict:
+    """One target's figures over the rounds: the median of each."""
+    out = dict(rounds[0])
+    for key in ("rps", "p50_ms", "p99_ms", "max_ms", "server_cpu", "load_cpu"):
+        out[key] = _median([r[key] for r in rounds])
+    out["errors"] = sum(r["errors"] for r in rounds)
+    out["error_samples"] = [e for r in rounds for e in r["error_samples"]][:5]
+    return out
+
+
+def _row(r: dict, echo: dict | None) -> str:
+    ratio = f"{r['rps'] / echo['rps']:.2f}" if echo and echo["rps"] else "-"
+    p99 = f"{r['p99_ms'] / echo['p99_ms']:.2f}" if echo and echo["p99_ms"] else "-"
+    return (
+        f"{r['target']:<18}{r['rps']:>9.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['max_ms']:>9.1f}"
+        f"{r['server_cpu']:>8.0%} {r['load_cpu']:>9.0%}{ratio:>8}{p99:>7}{r['deflate']:>9}{r['errors']:>8}"
+    )
+
+
+def report(results: dict[str, list[dict]], args: argparse.Namespace, notes: list[str]) -> None:
+    print()
+    print(
+        f"ws_rtt: {args.connections} connections, closed loop `ping`, {args.warmup:g} s warm-up + "
+        f"{args.duration:g} s measured per target, {args.rounds} round(s), {args.procs} load process(es); "
+        + "; ".join(notes)
+    )
+    head = f"{'target':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'srv CPU':>9}{'load CPU':>10}"
+    head += f"{'x echo':>8}{'p99 x':>7}{'deflate':>9}{'errors':>8}"
+    if args.rounds > 1:
+        for i in range(args.rounds):
+            print(f"round {i + 1}")
+            print(head)
+            echo = results["echo"][i] if "echo" in results else None
+            for rounds in results.values():
+                print(_row(rounds[i], echo))
+        print(f"median of {args.rounds} rounds")
+    summary = {name: summarize(rounds) for name, rounds in results.items()}
+    echo = summary.get("echo")
+    print(head)
+    for r in summary.values():
+        print(_row(r, echo))
+        for sample in r["error_samples"]:
+            print(f"    error: {sample}")
+    if echo and echo["rps"]:
+        for r in summary.values():
+            if r is echo:
+                continue
+            rps_ok = r["rps"] >= 0.5 * echo["rps"]
+            p99_ok = r["p99_ms"] <= 3 * echo["p99_ms"]
+            verdict = "meets" if rps_ok and p99_ok else "misses"
+            print(
+                f"{r['target']}: {verdict} the target (req/s >= 0.5x echo: {'yes' if rps_ok else 'no'}, "
+                f"p99 <= 3x echo: {'yes' if p99_ok else 'no'})"
+            )
+    if args.json:
+        print(json.dumps({"rounds": results, "median": summary}))
+
+
+def orchestrate(args: argparse.Namespace) -> int:
+    servers = [s for s in args.server.split(",") if s]
+    for s in servers:
+        if s not in SERVERS:
+            sys.exit(f"unknown --server {s!r}; one of {', '.join(SERVERS)}")
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    server_cpus = load_cpus = None
+    notes = []
+    if args.pin and len(cpus) >= 2:
+        server_cpus, load_cpus = {cpus[0]}, set(cpus[1:])
+        notes.append(f"servers pinned to CPU {cpus[0]}, load to CPU {','.join(map(str, cpus[1:]))}")
+    else:
+        notes.append("not pinned")
+    tmp = Path(tempfile.mkdtemp(prefix="baolife-bench-"))
+    env = game_env(tmp, args)
+    targets: list[tuple[str, int, int, str | None]] = []  # name, port, pid, tokens file
+    results: dict[str, list[dict]] = {}
+    running: list[subprocess.Popen] = []
+    try:
+        print(f"migrating a throwaway database in {tmp} ...", flush=True)
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+        tokens_file = tmp / "tokens.json"
+        for i, server in enumerate(servers):
+            port = free_port()
+            cmd = [part.replace("{port}", str(port)) for part in SERVERS[server]]
+            print(f"starting {server}: {' '.join(cmd[1:])}", flush=True)
+            game = subprocess.Popen(cmd, cwd=ROOT, env=env)
+            running.append(game)
+            pin(game.pid, server_cpus)
+            wait_http(f"http://127.0.0.1:{port}/health/live", game)
+            if i == 0:
+                tokens = sign_in(port, args.connections)
+                tokens_file.write_text(json.dumps(tokens))
+                print(f"signed in {len(tokens)} players through POST /api/auth/device", flush=True)
+            targets.append((server, port, game.pid, str(tokens_file)))
+        if not args.no_echo:
+            port = free_port()
+            cmd = [PYTHON, __file__, "--role", "echo", "--port", str(port)]
+            cmd += ["--echo-deflate"] if args.echo_deflate else []
+            print(f"starting the bare websockets echo server{' (deflate)' if args.echo_deflate else ''}", flush=True)
+            echo = subprocess.Popen(cmd)
+            running.append(echo)
+            pin(echo.pid, server_cpus)
+            wait_port(port)
+            targets.append(("echo", port, echo.pid, None))
+        for i in range(args.rounds):
+            for name, port, pid, tokens in targets:
+                result = measure(args, name, port, pid, tokens, tmp, load_cpus)
+                results.setdefault(name, []).append(result)
+                print(f"  round {i + 1}, {name}: {result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms", flush=True)
+    finally:
+        for proc in running:
+            stop(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+    report(results, args, notes)
+    return 1 if any(r["errors"] for rounds in results.values() for r in rounds) else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--connections", "-c", type=int, default=200)
+    parser.add_argument("--duration", "-d", type=float, default=10.0, help="measured seconds per target")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load before measuring")
+    parser.add_argument("--rounds", type=int, default=1, help="measure every target this many times, alternating")
+    parser.add_argument(
+        "--procs", type=int, default=0, help="load generator processes (default: 1 when pinned, else 2)"
+    )
+    parser.add_argument(
+        "--server", default="uvicorn", help=f"comma-separated game servers to measure: {', '.join(SERVERS)}"
+    )
+    parser.add_argument("--no-echo", action="store_true", help="skip the bare echo baseline")
+    parser.add_argument(
+        "--no-client-deflate",
+        dest="client_deflate",
+        action="store_false",
+        help="don't offer permessage-deflate (browsers do; by default the client offers it like one)",
+    )
+    parser.add_argument("--echo-deflate", action="store_true", help="echo server with permessage-deflate")
+    parser.add_argument("--no-pin", dest="pin", action="store_false", help="don't pin servers / load to CPUs")
+    parser.add_argument("--json", action="store_true", help="also print the results as JSON")
+    # internal roles
+    parser.add_argument(
+        "--role", choices=["orchestrate", "echo", "load"], default="orchestrate", help=argparse.SUPPRESS
+    )
+    parser.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--path", default="/ws/play/", help=argparse.SUPPRESS)
+    parser.add_argument("--tokens", help=argparse.SUPPRESS)
+    parser.add_argument("--first", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.role == "echo":
+        serve_echo(args.port, args.echo_deflate)
+    elif args.role == "load":
+        load(args)
+    else:
+        if not args.procs:
+            multi = hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) >= 2
+            args.procs = 1 if (args.pin and multi) else 2
+        sys.exit(orchestrate(args))
+
+
+if __name__ == "__main__":
+    main()

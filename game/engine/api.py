@@ -1,0 +1,89 @@
+"""The engine's public functions. Each copies the given state once, works on the copy and returns it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import actions, sim
+from .content import Content
+from .ctx import Ctx
+from .errors import EngineError, InvalidTime
+from .state import Event, Input, LifeState
+
+
+def _check_time(state: LifeState, at: int) -> None:
+    if at < state.clock:
+        raise InvalidTime(f"time {at} is before the state's clock {state.clock}", clock=state.clock, at=at)
+
+
+def advance(
+    state: LifeState, start: int, end: int, inputs: Sequence[Input], content: Content
+) -> tuple[LifeState, list[Event]]:
+    """Run the life over (start, end]; `start` must be the state's clock.
+
+    `inputs` are applied at their own times (after the step at the same time); a refused input becomes an
+    `input_refused` event instead of failing the whole span.
+    """
+    if start != state.clock:
+        raise InvalidTime(f"start {start} is not the state's clock {state.clock}", clock=state.clock, at=start)
+    if end < start:
+        raise InvalidTime(f"end {end} is before start {start}", clock=state.clock, at=end)
+    last = start
+    for inp in inputs:
+        if not (last <= inp.at <= end):
+            raise InvalidTime("inputs must be in time order inside [start, end]", at=inp.at)
+        last = inp.at
+    ctx = Ctx(state.clone(), content)
+    for inp in inputs:
+        sim.run(ctx, inp.at)
+        try:
+            _apply_input(ctx, inp)
+        except EngineError as exc:
+            ctx.emit("input_refused", inp.at, input=inp.kind, params=dict(inp.params), error=exc.to_dict())
+    sim.run(ctx, end)
+    return ctx.s, ctx.events
+
+
+def _apply_input(ctx: Ctx, inp: Input) -> None:
+    p = inp.params
+    if inp.kind == "activity":
+        actions.do_activity(ctx, inp.at, p["activity"], p.get("target"))
+    elif inp.kind == "choice":
+        actions.do_choice(ctx, inp.at, p["event_id"], p["choice"])
+    elif inp.kind == "talk":
+        actions.do_talk(ctx, inp.at, p["person_id"], p.get("text", ""), p["sentiment"])
+    else:
+        raise actions.BadInput(f"unknown input kind {inp.kind!r}", kind=inp.kind)
+
+
+def apply_activity(
+    state: LifeState, at: int, activity_id: str, content: Content, *, target: str | None = None
+) -> tuple[LifeState, list[Event]]:
+    """Do an activity at `at` (the state is first advanced to `at`). Raises an EngineError on refusal."""
+    _check_time(state, at)
+    ctx = Ctx(state.clone(), content)
+    sim.run(ctx, at)
+    actions.do_activity(ctx, at, activity_id, target)
+    return ctx.s, ctx.events
+
+
+def apply_choice(
+    state: LifeState, at: int, event_id: str, choice_id: str, content: Content
+) -> tuple[LifeState, list[Event]]:
+    """Answer a pending question. Raises EventNotFound if it is unknown, answered or expired by `at`."""
+    _check_time(state, at)
+    ctx = Ctx(state.clone(), content)
+    sim.run(ctx, at)
+    actions.do_choice(ctx, at, event_id, choice_id)
+    return ctx.s, ctx.events
+
+
+def apply_talk(
+    state: LifeState, at: int, person_id: str, text: str, sentiment: float, content: Content
+) -> tuple[LifeState, list[Event], str, float]:
+    """Talk to someone. `sentiment` (-1..1) is scored by the caller (VADER) so the engine stays pure."""
+    _check_time(state, at)
+    ctx = Ctx(state.clone(), content)
+    sim.run(ctx, at)
+    reply, change = actions.do_talk(ctx, at, person_id, text, sentiment)
+    return ctx.s, ctx.events, reply, change

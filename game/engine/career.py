@@ -1,0 +1,145 @@
+"""Careers: tracks of levels with salaries; hiring, daily performance, paydays, monthly reviews, retirement."""
+
+from __future__ import annotations
+
+from .content import EDU_RANK, JobLevel, Track
+from .ctx import Ctx
+from .people import add_person
+from .state import Job
+from .timeline import YEAR, weekday
+
+
+def qualifies(ctx: Ctx, track: Track, level: JobLevel) -> bool:
+    s = ctx.s
+    if s.age < max(track.min_age, ctx.c.config.career.min_work_age) or s.retired:
+        return False
+    if EDU_RANK[s.education.highest] < EDU_RANK[level.education]:
+        return False
+    if track.majors and EDU_RANK[level.education] >= EDU_RANK["college"]:
+        return s.education.major in track.majors
+    return True
+
+
+def open_tracks(ctx: Ctx) -> list[Track]:
+    return [t for t in ctx.c.tracks.values() if qualifies(ctx, t, t.levels[0])]
+
+
+def hire(ctx: Ctx, at: int, track_id: str) -> bool:
+    """Start at the track's entry level. Returns False (and says why) if the character does not qualify."""
+    s = ctx.s
+    track = ctx.c.tracks[track_id]
+    if not qualifies(ctx, track, track.levels[0]):
+        ctx.emit("message", at, topic="not_qualified", text=f"You do not qualify for {track.name} yet.")
+        return False
+    if s.job is not None:
+        quit_job(ctx, at)
+    level = track.levels[0]
+    employer = ctx.rng(at, f"employer:{track_id}").choice(track.employers)
+    s.job = Job(
+        track=track.id,
+        level=0,
+        title=level.title,
+        salary=level.salary,
+        performance=50.0,
+        hired_at=at,
+        level_since=at,
+        employer=employer,
+    )
+    s.bump("jobs_held")
+    ctx.milestone("hired", at, track=track.id, title=level.title, salary=level.salary, employer=employer)
+    for i in range(2):
+        add_person(ctx, at, "coworker", f"coworker:{track_id}:{i}")
+    return True
+
+
+def quit_job(ctx: Ctx, at: int) -> None:
+    s = ctx.s
+    if s.job:
+        ctx.emit("message", at, topic="quit", text=f"You left your job as {s.job.title}.", title=s.job.title)
+        s.job = None
+
+
+def fire(ctx: Ctx, at: int) -> None:
+    s = ctx.s
+    job = s.job
+    if job is None:
+        return
+    s.job = None
+    s.bump("times_fired")
+    ctx.add_stat("happiness", -10)
+    ctx.milestone("fired", at, track=job.track, title=job.title, employer=job.employer, performance=job.performance)
+
+
+def retire(ctx: Ctx, at: int) -> None:
+    s = ctx.s
+    if s.retired:
+        return
+    cfg = ctx.c.config.career
+    last = s.job
+    s.pension = int((last.salary if last else 0) * cfg.pension_ratio)
+    s.job = None
+    s.retired = True
+    ctx.milestone("retired", at, once="retired", title=last.title if last else None, pension=s.pension)
+
+
+def daily_work(ctx: Ctx, t: int) -> None:
+    s = ctx.s
+    job = s.job
+    if job is None or weekday(t) >= 5:
+        return
+    drift = ctx.c.config.career.performance_daily_drift
+    push = (s.smarts - 50) / 50 + (s.happiness - 50) / 100 + (s.energy - 50) / 100 + (s.health - 50) / 200
+    noise = ctx.roll(t, "work") * 3 - 1.5
+    job.performance = round(max(0.0, min(100.0, job.performance + drift * push + noise)), 2)
+    s.bump("days_worked")
+
+
+def payday(ctx: Ctx, t: int) -> None:
+    s = ctx.s
+    days = ctx.c.config.career.payday_every_days
+    if s.job is not None:
+        amount = s.job.salary * days // 360
+        source = s.job.employer
+    elif s.retired and s.pension:
+        amount = s.pension * days // 360
+        source = "pension"
+    else:
+        return
+    ctx.add_money(amount)
+    ctx.emit("payday", t, amount=amount, source=source, balance=s.money)
+
+
+def review(ctx: Ctx, t: int) -> None:
+    """Monthly: promote when performance, years in level and education allow; fire on poor performance."""
+    s = ctx.s
+    job = s.job
+    if job is None:
+        return
+    if job.performance < ctx.c.config.career.fire_below:
+        fire(ctx, t)
+        return
+    track = ctx.c.tracks.get(job.track)
+    if track is None or job.level + 1 >= len(track.levels):
+        return
+    here = track.levels[job.level]
+    nxt = track.levels[job.level + 1]
+    if (
+        job.performance >= here.promotion_performance
+        and t - job.level_since >= here.years_for_promotion * YEAR
+        and qualifies(ctx, track, nxt)
+    ):
+        job.level += 1
+        job.title = nxt.title
+        job.salary = nxt.salary
+        job.level_since = t
+        job.performance = round(max(40.0, job.performance - 20), 2)
+        s.bump("promotions")
+        ctx.add_stat("happiness", 8)
+        ctx.milestone("promotion", t, track=track.id, title=nxt.title, salary=nxt.salary, level=job.level)
+        if nxt.ceo:
+            ctx.milestone("became_ceo", t, once=f"became_ceo:{track.id}", track=track.id, title=nxt.title)
+
+
+def on_birthday(ctx: Ctx, t: int, age: int) -> None:
+    if age >= ctx.c.config.career.mandatory_retirement_age and ctx.s.job is not None and not ctx.s.retired:
+        retire(ctx, t)

@@ -1,0 +1,522 @@
+"""Game content (events, jobs, activities, items, replies, names, config) validated into an immutable `Content`.
+
+Content is data so operators can change the game without code; validation happens once at load so the engine can
+trust every id it follows. Errors name the file and the entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ContentError
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "content"
+
+Stage = Literal["baby", "child", "teen", "young_adult", "adult", "elder"]
+STAGES: tuple[str, ...] = ("baby", "child", "teen", "young_adult", "adult", "elder")
+Relation = Literal["parent", "sibling", "classmate", "coworker", "friend", "partner", "spouse", "child", "ex"]
+RELATIONS: tuple[str, ...] = get_args(Relation)
+FAMILY: frozenset[str] = frozenset({"parent", "sibling", "spouse", "child"})
+EduLevel = Literal["none", "elementary", "high_school", "college", "graduate"]
+EDU_RANK = {"none": 0, "elementary": 1, "high_school": 2, "college": 3, "graduate": 4}
+Trait = Literal["openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"]
+TRAITS: tuple[str, ...] = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
+Bucket = Literal["very_negative", "negative", "neutral", "positive", "very_positive"]
+BUCKETS: tuple[str, ...] = ("very_negative", "negative", "neutral", "positive", "very_positive")
+Special = Literal[
+    "apply_job", "date", "socialize", "visit_family", "shop", "doctor", "work_overtime", "quit_job", "retire", "study"
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- effects shared by question outcomes and activities -----------------------------------------------------------
+class Effects(_Model):
+    """What an outcome does. Stats are deltas clamped to 0..100; `affinity` applies to the event's subject person."""
+
+    health: int = 0
+    happiness: int = 0
+    smarts: int = 0
+    looks: int = 0
+    energy: int = 0
+    money: int = 0
+    performance: int = 0
+    affinity: int = 0
+    affinity_relation: dict[Relation, int] = Field(default_factory=dict)
+    set_flags: tuple[str, ...] = ()
+    clear_flags: tuple[str, ...] = ()
+    enroll: Literal["college", "graduate"] | None = None
+    major: str | None = None
+    drop_out: bool = False
+    hire: str | None = None  # track id: hired at its entry level if qualified
+    quit_job: bool = False
+    retire: bool = False
+    relation_change: Relation | None = None  # the subject becomes this (partner -> spouse = marriage)
+    add_person: Relation | None = None  # someone new (child = a birth)
+    item: str | None = None
+    die: str | None = None  # cause of death
+
+
+class Outcome(_Model):
+    text: str = ""
+    weight: float = Field(default=1.0, gt=0)
+    effects: Effects = Field(default_factory=Effects)
+
+
+class Choice(_Model):
+    id: str
+    text: str
+    outcomes: tuple[Outcome, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        """`result` + `effects` directly on a choice is one certain outcome."""
+        if isinstance(data, dict) and "outcomes" not in data:
+            data = dict(data)
+            data["outcomes"] = [{"text": data.pop("result", ""), "effects": data.pop("effects", {})}]
+        return data
+
+
+class Requirements(_Model):
+    employed: bool | None = None
+    student: bool | None = None
+    retired: bool | None = None
+    has_relation: Relation | None = None
+    lacks_relation: Relation | None = None
+    flags: tuple[str, ...] = ()
+    not_flags: tuple[str, ...] = ()
+    min_money: int | None = None
+    graduated: EduLevel | None = None
+    not_graduated: EduLevel | None = None
+
+
+class EventTemplate(_Model):
+    id: str
+    text: str
+    stages: tuple[Stage, ...] = Field(min_length=1)
+    min_age: int = 0
+    max_age: int = 200
+    weight: float = Field(default=1.0, ge=0)
+    random: bool = True  # false: only raised by the engine itself (config.system_events)
+    subject: Relation | None = None  # a living person of this relation is named in the text as {name}
+    requires: Requirements = Field(default_factory=Requirements)
+    ttl_hours: int | None = Field(default=None, gt=0)
+    cooldown_days: int | None = Field(default=None, ge=0)  # default: config.questions.cooldown_days
+    choices: tuple[Choice, ...] = Field(min_length=2, max_length=4)
+    default: str
+
+    @model_validator(mode="after")
+    def _check(self) -> EventTemplate:
+        ids = [c.id for c in self.choices]
+        if len(set(ids)) != len(ids):
+            raise ValueError("choice ids must be unique")
+        if self.default not in ids:
+            raise ValueError(f"default {self.default!r} is not one of the choices {ids}")
+        return self
+
+
+# ---- jobs ----------------------------------------------------------------------------------------------------------
+class JobLevel(_Model):
+    id: str
+    title: str
+    salary: int = Field(gt=0)  # per game year
+    education: EduLevel = "none"
+    years_for_promotion: float = Field(default=2, ge=0)  # years in this level before promotion to the next
+    promotion_performance: float = Field(default=70, ge=0, le=100)
+    ceo: bool = False
+
+
+class Track(_Model):
+    id: str
+    name: str
+    min_age: int = 18
+    majors: tuple[str, ...] = ()  # if set, college/graduate levels need one of these majors
+    employers: tuple[str, ...] = Field(min_length=1)
+    levels: tuple[JobLevel, ...] = Field(min_length=1)
+
+
+# ---- activities, items, replies, names -----------------------------------------------------------------------------
+class Activity(_Model):
+    id: str
+    name: str
+    description: str = ""
+    energy_cost: int = Field(ge=0)
+    hours: int = Field(ge=0)  # game time the character is busy
+    stages: tuple[Stage, ...] = Field(min_length=1)
+    min_age: int = 0
+    requires: Requirements = Field(default_factory=Requirements)
+    effects: Effects = Field(default_factory=Effects)
+    special: Special | None = None
+    target_relations: tuple[Relation, ...] = ()  # who the activity is with, when it takes a target person
+
+
+class Item(_Model):
+    id: str
+    name: str
+    category: str
+    price: int = Field(gt=0)
+    min_age: int = 0
+    effects: Effects = Field(default_factory=Effects)
+
+
+class ReplySet(_Model):
+    bucket: Bucket
+    relation: Relation | Literal["any"] = "any"
+    trait: Trait | Literal["any"] = "any"
+    lines: tuple[str, ...] = Field(min_length=1)
+
+
+class Names(_Model):
+    male: tuple[str, ...] = Field(min_length=5)
+    female: tuple[str, ...] = Field(min_length=5)
+    surnames: tuple[str, ...] = Field(min_length=5)
+    cities: tuple[str, ...] = Field(min_length=1)
+    schools: dict[Literal["elementary", "high_school", "college", "graduate"], tuple[str, ...]]
+
+    @model_validator(mode="after")
+    def _check(self) -> Names:
+        missing = {"elementary", "high_school", "college", "graduate"} - set(self.schools)
+        if missing:
+            raise ValueError(f"schools lacks {sorted(missing)}")
+        return self
+
+
+# ---- config --------------------------------------------------------------------------------------------------------
+class EnergyCfg(_Model):
+    max: float = Field(default=100, gt=0)
+    start: float = 100
+    regen_per_hour: float = Field(ge=0)
+    sleep_regen_per_hour: float = Field(ge=0)
+
+
+class DayShape(_Model):
+    sleep: tuple[int, int]
+    school: tuple[int, int] | None = None
+    work: tuple[int, int] | None = None
+
+
+class StageCfg(_Model):
+    id: Stage
+    min_age: int = Field(ge=0)
+
+
+class QuestionsCfg(_Model):
+    hours: tuple[int, ...]
+    chance: float = Field(ge=0, le=1)
+    max_pending: int = Field(ge=1)
+    ttl_hours: int = Field(gt=0)
+    cooldown_days: int = Field(default=120, ge=0)  # the same event is not raised again within this many days
+
+
+class Term(_Model):
+    name: str
+    start_day: int = Field(ge=0, lt=360)
+    end_day: int = Field(ge=0, lt=360)  # exam day
+
+
+class SchoolCfg(_Model):
+    terms: tuple[Term, ...] = Field(min_length=1)
+    elementary_age: int = 6
+    high_school_age: int = 12
+    adult_age: int = 18
+    college_years: int = 4
+    graduate_years: int = 2
+    pass_score: int = 50
+    high_school_min_gpa: float = 1.0
+    college_min_gpa: float = 2.0
+    attendance_base: float = 0.8
+
+
+class CareerCfg(_Model):
+    payday_every_days: int = Field(default=14, gt=0)
+    review_every_days: int = Field(default=30, gt=0)
+    fire_below: float = 15
+    min_work_age: int = 16
+    min_retirement_age: int = 55
+    mandatory_retirement_age: int = 72
+    pension_ratio: float = 0.4
+    hire_base_chance: float = 0.45
+    performance_daily_drift: float = 0.6
+
+
+class BillsCfg(_Model):
+    start_age: int = 18
+    monthly_living: int = 900
+    per_child: int = 250
+    tuition_per_month: dict[Literal["college", "graduate"], int] = Field(default_factory=dict)
+
+
+class HealthCfg(_Model):
+    decline_start_age: int = 50
+    decline_every_days: int = 45
+    recovery_per_month: int = 3  # the body heals: monthly health gain below recovery_cap (none in old age)
+    recovery_cap: int = 85
+    accident_chance_per_day: float = 0.000004
+    old_age_start: int = 70
+    old_age_hazard_per_year: float = 0.02
+    old_age_growth: float = 0.09
+    doctor_price: int = 150
+
+
+class TalkCfg(_Model):
+    base: float = 8
+    energy_cost: int = 1
+    agreeableness_amplify: float = 1.0
+    neuroticism_dampen: float = 0.6
+    family_forgiveness: float = 0.5
+    thresholds: tuple[float, float, float, float] = (-0.6, -0.05, 0.05, 0.6)  # bucket edges
+
+
+class Holiday(_Model):
+    day: int = Field(ge=0, lt=360)
+    name: str
+    happiness: int = 3
+
+
+class Major(_Model):
+    id: str
+    name: str
+
+
+class SystemEvents(_Model):
+    college: str
+    graduate_school: str
+
+
+class Config(_Model):
+    energy: EnergyCfg
+    stages: tuple[StageCfg, ...]
+    day_shape: dict[Stage, DayShape]
+    questions: QuestionsCfg
+    school: SchoolCfg
+    career: CareerCfg
+    bills: BillsCfg
+    health: HealthCfg
+    talk: TalkCfg
+    holidays: tuple[Holiday, ...] = ()
+    majors: tuple[Major, ...] = Field(min_length=1)
+    system_events: SystemEvents
+    birthday_gift: int = 20
+    max_people: int = 60
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        if [s.id for s in self.stages] != list(STAGES):
+            raise ValueError(f"stages must be listed in order {list(STAGES)}")
+        ages = [s.min_age for s in self.stages]
+        if ages != sorted(ages) or ages[0] != 0:
+            raise ValueError("stage min_age must start at 0 and increase")
+        missing = set(STAGES) - set(self.day_shape)
+        if missing:
+            raise ValueError(f"day_shape lacks {sorted(missing)}")
+        return self
+
+
+# ---- the immutable bundle ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Content:
+    config: Config
+    events: Mapping[str, EventTemplate]
+    tracks: Mapping[str, Track]
+    activities: Mapping[str, Activity]
+    items: Mapping[str, Item]
+    replies: tuple[ReplySet, ...]
+    names: Names
+    random_events: Mapping[str, tuple[EventTemplate, ...]]  # per stage, precomputed for the hot path
+    stage_ages: tuple[tuple[int, str], ...]
+    digest: str  # sha256 of the canonical input, so callers can tell content versions apart
+
+    @property
+    def jobs(self) -> list[tuple[Track, JobLevel]]:
+        return [(t, lvl) for t in self.tracks.values() for lvl in t.levels]
+
+    def stage_for_age(self, age: int) -> str:
+        stage = self.stage_ages[0][1]
+        for min_age, sid in self.stage_ages:
+            if age >= min_age:
+                stage = sid
+        return stage
+
+    @classmethod
+    def from_dicts(
+        cls,
+        *,
+        config: Mapping[str, Any],
+        events: list[Mapping[str, Any]],
+        jobs: list[Mapping[str, Any]],
+        activities: list[Mapping[str, Any]],
+        items: list[Mapping[str, Any]],
+        replies: list[Mapping[str, Any]],
+        names: Mapping[str, Any],
+        sources: Mapping[str, str] | None = None,
+    ) -> Content:
+        """Build content from plain data (YAML files or database rows). `sources` names where each kind came from."""
+        src = {
+            "config": "config.yaml",
+            "events": "events.yaml",
+            "jobs": "jobs.yaml",
+            "activities": "activities.yaml",
+            "items": "items.yaml",
+            "replies": "replies.yaml",
+            "names": "names.yaml",
+            **(sources or {}),
+        }
+        cfg = _one(Config, config, src["config"])
+        nm = _one(Names, names, src["names"])
+        evs = _many(EventTemplate, events, src["events"])
+        trs = _many(Track, jobs, src["jobs"])
+        acts = _many(Activity, activities, src["activities"])
+        its = _many(Item, items, src["items"])
+        reps = tuple(_many(ReplySet, replies, src["replies"], keyed=False))
+        _cross_check(cfg, evs, trs, acts, its, reps, src)
+        random_events = {
+            stage: tuple(e for e in evs.values() if e.random and e.weight > 0 and stage in e.stages) for stage in STAGES
+        }
+        canonical = json.dumps(
+            {
+                "config": config,
+                "events": events,
+                "jobs": jobs,
+                "activities": activities,
+                "items": items,
+                "replies": replies,
+                "names": names,
+            },
+            sort_keys=True,
+            default=str,
+        )
+        return cls(
+            config=cfg,
+            events=MappingProxyType(evs),
+            tracks=MappingProxyType(trs),
+            activities=MappingProxyType(acts),
+            items=MappingProxyType(its),
+            replies=reps,
+            names=nm,
+            random_events=MappingProxyType(random_events),
+            stage_ages=tuple((s.min_age, s.id) for s in cfg.stages),
+            digest=hashlib.sha256(canonical.encode()).hexdigest(),
+        )
+
+
+def load_content(path: str | Path = DEFAULT_PATH) -> Content:
+    """Read and validate the YAML files in `path` (default: game/content/)."""
+    root = Path(path)
+    raw: dict[str, Any] = {}
+    for kind in ("config", "events", "jobs", "activities", "items", "replies", "names"):
+        file = root / f"{kind}.yaml"
+        try:
+            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ContentError(f"{file.name}: cannot read: {exc}") from exc
+        except yaml.YAMLError as exc:
+            raise ContentError(f"{file.name}: invalid YAML: {exc}") from exc
+        # list files may wrap their list under a key of the same name, so a top-level comment block reads well
+        if isinstance(data, dict) and kind in data and kind not in ("config", "names"):
+            data = data[kind]
+        raw[kind] = data
+    for kind in ("events", "jobs", "activities", "items", "replies"):
+        if not isinstance(raw[kind], list):
+            raise ContentError(f"{kind}.yaml: expected a list of entries")
+    for kind in ("config", "names"):
+        if not isinstance(raw[kind], dict):
+            raise ContentError(f"{kind}.yaml: expected a mapping")
+    return Content.from_dicts(**raw)
+
+
+# ---- validation helpers --------------------------------------------------------------------------------------------
+def _fmt(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(entry)'}: {e['msg']}" for e in exc.errors())
+
+
+def _one(model: type[_Model], data: Any, source: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(f"{source}: {_fmt(exc)}") from exc
+
+
+def _many(model: type[_Model], data: Any, source: str, *, keyed: bool = True) -> Any:
+    if not isinstance(data, list):
+        raise ContentError(f"{source}: expected a list of entries")
+    out: dict[str, Any] = {}
+    seq: list[Any] = []
+    for i, entry in enumerate(data):
+        label = entry.get("id") if isinstance(entry, Mapping) else None
+        try:
+            obj = model.model_validate(entry)
+        except ValidationError as exc:
+            raise ContentError(f"{source}: entry #{i} (id={label!r}): {_fmt(exc)}") from exc
+        if keyed:
+            if obj.id in out:
+                raise ContentError(f"{source}: entry #{i} (id={obj.id!r}): duplicate id")
+            out[obj.id] = obj
+        else:
+            seq.append(obj)
+    return out if keyed else seq
+
+
+def _cross_check(
+    cfg: Config,
+    evs: dict[str, EventTemplate],
+    trs: dict[str, Track],
+    acts: dict[str, Activity],
+    its: dict[str, Item],
+    reps: tuple[ReplySet, ...],
+    src: Mapping[str, str],
+) -> None:
+    majors = {m.id for m in cfg.majors}
+
+    def effects_ok(eff: Effects, where: str) -> None:
+        if eff.hire and eff.hire not in trs:
+            raise ContentError(f"{where}: hire names unknown track {eff.hire!r}")
+        if eff.major and eff.major not in majors:
+            raise ContentError(f"{where}: unknown major {eff.major!r}")
+        if eff.enroll == "college" and not eff.major:
+            raise ContentError(f"{where}: enroll college needs a major")
+        if eff.item and eff.item not in its:
+            raise ContentError(f"{where}: unknown item {eff.item!r}")
+
+    for e in evs.values():
+        where = f"{src['events']}: entry {e.id!r}"
+        if e.min_age > e.max_age:
+            raise ContentError(f"{where}: min_age > max_age")
+        for ch in e.choices:
+            for oc in ch.outcomes:
+                effects_ok(oc.effects, f"{where} choice {ch.id!r}")
+                if (oc.effects.affinity or oc.effects.relation_change) and not e.subject:
+                    raise ContentError(f"{where} choice {ch.id!r}: affinity/relation_change needs a subject")
+    for key in ("college", "graduate_school"):
+        eid = getattr(cfg.system_events, key)
+        if eid not in evs:
+            raise ContentError(f"{src['config']}: system_events.{key} names unknown event {eid!r}")
+    for t in trs.values():
+        where = f"{src['jobs']}: entry {t.id!r}"
+        for m in t.majors:
+            if m not in majors:
+                raise ContentError(f"{where}: unknown major {m!r}")
+        ids = [lvl.id for lvl in t.levels]
+        if len(set(ids)) != len(ids):
+            raise ContentError(f"{where}: level ids must be unique")
+        salaries = [lvl.salary for lvl in t.levels]
+        if salaries != sorted(salaries):
+            raise ContentError(f"{where}: salaries must not fall up the ladder")
+    for a in acts.values():
+        effects_ok(a.effects, f"{src['activities']}: entry {a.id!r}")
+    for it in its.values():
+        effects_ok(it.effects, f"{src['items']}: entry {it.id!r}")
+    for b in BUCKETS:
+        if not any(r.bucket == b and r.relation == "any" and r.trait == "any" for r in reps):
+            raise ContentError(f"{src['replies']}: no fallback reply set (relation any, trait any) for bucket {b!r}")

@@ -1,0 +1,75 @@
+"""The mutable working copy of one engine call: the cloned state, the content and the events emitted so far."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from . import rng as _rng
+from .content import Content
+from .state import Event, LifeState
+
+_STAT_NAMES = frozenset({"health", "happiness", "smarts", "looks"})
+
+
+class SafeFormat(dict):
+    """`str.format_map` helper: unknown placeholders stay as written instead of raising in front of a player."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class Ctx:
+    __slots__ = ("s", "c", "events")
+
+    def __init__(self, state: LifeState, content: Content) -> None:
+        self.s = state
+        self.c = content
+        self.events: list[Event] = []
+
+    def emit(self, kind: str, at: int, **data: Any) -> Event:
+        ev = Event(kind=kind, at=at, data=data)
+        self.events.append(ev)
+        return ev
+
+    def milestone(self, name: str, at: int, *, once: str | None = None, **data: Any) -> bool:
+        """Emit a milestone; with `once`, only the first time that key is reached in this life."""
+        if once is not None:
+            if once in self.s.milestones:
+                return False
+            self.s.milestones.append(once)
+        self.emit("milestone", at, milestone=name, **data)
+        return True
+
+    def add_stat(self, name: str, delta: int) -> int:
+        """Clamp a 0..100 stat; returns the change actually made."""
+        if name not in _STAT_NAMES:
+            raise KeyError(name)
+        old = getattr(self.s, name)
+        new = max(0, min(100, old + delta))
+        setattr(self.s, name, new)
+        return new - old
+
+    def add_energy(self, delta: float) -> float:
+        old = self.s.energy
+        new = round(max(0.0, min(self.c.config.energy.max, old + delta)), 3)
+        self.s.energy = new
+        return new - old
+
+    def add_money(self, delta: int) -> None:
+        self.s.money += delta
+        if delta > 0:
+            self.s.bump("money_earned", delta)
+        elif delta < 0:
+            self.s.bump("money_spent", -delta)
+
+    def roll(self, t: int, purpose: str) -> float:
+        return _rng.roll(self.s.seed, t, purpose)
+
+    def rng(self, t: int, purpose: str) -> random.Random:
+        return _rng.rng(self.s.seed, t, purpose)
+
+    def fmt(self, text: str, **extra: Any) -> str:
+        s = self.s
+        values = SafeFormat(player=s.name, city=s.location, job=s.job.title if s.job else "", **extra)
+        return text.format_map(values)

@@ -1,0 +1,70 @@
+"""How a life ends: illness when health reaches 0, rare accidents, and an old-age hazard that grows each year."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .ctx import Ctx
+from .timeline import age_at
+
+
+def yearly_hazard(ctx: Ctx, age: int) -> float:
+    """Gompertz-style: `old_age_hazard_per_year` at `old_age_start`, growing by e**growth per year after it."""
+    h = ctx.c.config.health
+    if age < h.old_age_start - 10:
+        return 0.0
+    return min(1.0, h.old_age_hazard_per_year * math.exp(h.old_age_growth * (age - h.old_age_start)))
+
+
+def daily_health(ctx: Ctx, t: int) -> None:
+    s = ctx.s
+    h = ctx.c.config.health
+    day = t // 86400
+    if s.age >= h.decline_start_age and day % h.decline_every_days == 0:
+        ctx.add_stat("health", -(1 + (s.age - h.decline_start_age) // 15))
+    if s.happiness < 15 and day % 30 == 0:
+        ctx.add_stat("health", -2)
+    if s.health <= 0:
+        die(ctx, t, "illness")
+    elif ctx.roll(t, "accident") < h.accident_chance_per_day:
+        die(ctx, t, "accident")
+    elif ctx.roll(t, "old_age") < yearly_hazard(ctx, s.age) / 360:
+        die(ctx, t, "old age")
+
+
+def summary(ctx: Ctx) -> dict[str, Any]:
+    s = ctx.s
+    alive = [p for p in s.people if p.alive]
+    return {
+        "name": s.name,
+        "age": s.age,
+        "stage": s.stage,
+        "cause": s.cause_of_death,
+        "died_at": s.died_at,
+        "years_lived": age_at(s.born_at, s.died_at or s.clock),
+        "job": s.job.title if s.job else None,
+        "career_track": s.job.track if s.job else None,
+        "retired": s.retired,
+        "education": list(s.education.graduated),
+        "money": s.money,
+        "people": len(s.people),
+        "people_alive": len(alive),
+        "children": sum(1 for p in s.people if p.relation == "child"),
+        "married": any(p.relation == "spouse" for p in s.people),
+        "stats": {"health": s.health, "happiness": s.happiness, "smarts": s.smarts, "looks": s.looks},
+        "lifetime": dict(s.counters),
+        "milestones": list(s.milestones),
+    }
+
+
+def die(ctx: Ctx, at: int, cause: str) -> None:
+    s = ctx.s
+    if s.dead:
+        return
+    s.dead = True
+    s.cause_of_death = cause
+    s.died_at = at
+    s.pending.clear()
+    s.summary = summary(ctx)
+    ctx.milestone("death", at, once="death", cause=cause, summary=s.summary)

@@ -1,0 +1,108 @@
+"""Applying content `Effects` to a life, and resolving question events (by the player or by expiry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import career, school
+from .content import Effects
+from .ctx import Ctx
+from .death import die
+from .people import add_person, change_affinity
+from .state import PendingQuestion, Person
+
+_STATS = ("health", "happiness", "smarts", "looks")
+
+
+def apply_effects(ctx: Ctx, at: int, eff: Effects, subject: Person | None, purpose: str) -> dict[str, Any]:
+    """Apply one outcome; returns what actually changed, for the event payload."""
+    s = ctx.s
+    changed: dict[str, Any] = {}
+    for name in _STATS:
+        delta = getattr(eff, name)
+        if delta:
+            real = ctx.add_stat(name, delta)
+            if real:
+                changed[name] = real
+    if eff.energy:
+        changed["energy"] = round(ctx.add_energy(eff.energy), 3)
+    if eff.money:
+        ctx.add_money(eff.money)
+        changed["money"] = eff.money
+    if eff.performance and s.job is not None:
+        s.job.performance = round(max(0.0, min(100.0, s.job.performance + eff.performance)), 2)
+        changed["performance"] = eff.performance
+    if eff.affinity and subject is not None and subject.alive:
+        changed["affinity"] = change_affinity(ctx, at, subject, eff.affinity, purpose)
+    for rel, delta in eff.affinity_relation.items():
+        for p in s.people:
+            if p.alive and p.relation == rel:
+                change_affinity(ctx, at, p, delta, purpose)
+    for f in eff.set_flags:
+        if f not in s.flags:
+            s.flags.append(f)
+    for f in eff.clear_flags:
+        if f in s.flags:
+            s.flags.remove(f)
+    if eff.item:
+        s.inventory[eff.item] = s.inventory.get(eff.item, 0) + 1
+        changed["item"] = eff.item
+    if eff.drop_out and s.education.stage != "none":
+        school.leave(ctx, at, graduated=False)
+    if eff.enroll:
+        school.enroll(ctx, at, eff.enroll, eff.major)
+    if eff.quit_job:
+        career.quit_job(ctx, at)
+    if eff.hire:
+        changed["hired"] = career.hire(ctx, at, eff.hire)
+    if eff.retire:
+        career.retire(ctx, at)
+    married = any(p.alive and p.relation == "spouse" and p is not subject for p in s.people)
+    if eff.relation_change == "spouse" and married:
+        ctx.emit("message", at, topic="already_married", text="You are already married.")
+    elif eff.relation_change and subject is not None and subject.alive:
+        old = subject.relation
+        subject.relation = eff.relation_change
+        ctx.emit("person_changed", at, reason="relation", was=old, person=subject.to_dict())
+        if eff.relation_change == "spouse":
+            ctx.milestone("marriage", at, person=subject.to_dict())
+    if eff.add_person:
+        add_person(ctx, at, eff.add_person, purpose)
+    if eff.die:
+        die(ctx, at, eff.die)
+    return changed
+
+
+def resolve(ctx: Ctx, at: int, q: PendingQuestion, choice_id: str, *, by: str) -> None:
+    """Pick the outcome of a choice (weighted, keyed by the question and moment) and apply it."""
+    s = ctx.s
+    s.pending.remove(q)
+    tpl = ctx.c.events.get(q.template)
+    choice = next((c for c in tpl.choices if c.id == choice_id), None) if tpl else None
+    if choice is None:  # template removed from content since the question was raised: drop it quietly
+        ctx.emit("question_resolved", at, event_id=q.id, template=q.template, choice=choice_id, by=by, text="")
+        return
+    outcome = choice.outcomes[0]
+    if len(choice.outcomes) > 1:
+        r = ctx.rng(at, f"outcome:{q.id}")
+        outcome = r.choices(choice.outcomes, weights=[o.weight for o in choice.outcomes])[0]
+    subject = s.person(q.person_id) if q.person_id else None
+    s.bump("questions_answered" if by == "player" else "questions_expired")
+    name = subject.name if subject else ""
+    ev = ctx.emit(
+        "question_resolved",
+        at,
+        event_id=q.id,
+        template=q.template,
+        choice=choice.id,
+        by=by,
+        text=ctx.fmt(outcome.text, name=name),
+        effects={},
+    )
+    ev.data["effects"] = apply_effects(ctx, at, outcome.effects, subject, f"question:{q.id}")
+
+
+def expire_due(ctx: Ctx, t: int) -> None:
+    for q in [q for q in ctx.s.pending if q.expires_at <= t]:
+        if q in ctx.s.pending:
+            resolve(ctx, t, q, q.default, by="expiry")

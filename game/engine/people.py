@@ -1,0 +1,121 @@
+"""The people in a life: family at birth, classmates, coworkers, friends, partners and children."""
+
+from __future__ import annotations
+
+import random
+
+from .content import FAMILY, TRAITS
+from .ctx import Ctx
+from .death import yearly_hazard
+from .state import Person
+from .timeline import DAY, YEAR, age_at
+
+
+def random_traits(r: random.Random) -> dict[str, float]:
+    return {t: round(r.random(), 2) for t in TRAITS}
+
+
+def make_person(
+    ctx: Ctx,
+    at: int,
+    relation: str,
+    r: random.Random,
+    *,
+    age: int,
+    surname: str | None = None,
+    gender: str | None = None,
+    affinity: float | None = None,
+) -> Person:
+    names = ctx.c.names
+    gender = gender or r.choice(("male", "female"))
+    first = r.choice(names.male if gender == "male" else names.female)
+    last = surname or r.choice(names.surnames)
+    # born some time in the year before `age` birthdays, on an hour boundary so ages change on steps
+    born_at = at - age * YEAR - r.randrange(0, 360) * DAY
+    if affinity is None:
+        affinity = float(r.randint(40, 70)) if relation in FAMILY else float(r.randint(0, 30))
+    return Person(
+        id=ctx.s.new_id("p"),
+        name=f"{first} {last}",
+        relation=relation,
+        gender=gender,
+        born_at=born_at,
+        age=age_at(born_at, at),
+        traits=random_traits(r),
+        affinity=affinity,
+        alive=True,
+        met_at=at,
+    )
+
+
+def add_person(ctx: Ctx, at: int, relation: str, purpose: str, *, age: int | None = None) -> Person | None:
+    """Someone new enters the life; when it is full (`max_people`), the least close acquaintance makes room."""
+    s = ctx.s
+    if len(s.people) >= ctx.c.config.max_people and not _make_room(ctx):
+        return None
+    r = ctx.rng(at, f"person:{purpose}:{s.next_id}")
+    surname = None
+    if age is None:
+        if relation == "child":
+            age = 0
+        elif relation in ("classmate", "sibling"):
+            age = max(0, s.age + r.randint(-1, 1))
+        else:
+            age = max(s.age + r.randint(-5, 5), 16 if relation in ("partner", "spouse", "coworker") else 3)
+    if relation == "child":
+        surname = s.name.split()[-1]
+        p = make_person(ctx, at, relation, r, age=age, surname=surname, affinity=80.0)
+        p.born_at = at
+        p.age = 0
+        s.bump("children")
+        s.people.append(p)
+        ctx.milestone("child_born", at, person=p.to_dict())
+        return p
+    p = make_person(ctx, at, relation, r, age=age, surname=surname)
+    s.people.append(p)
+    s.bump("people_met")
+    ctx.emit("person_changed", at, reason="met", person=p.to_dict())
+    return p
+
+
+def _make_room(ctx: Ctx) -> bool:
+    """Forget one non-family person: the dead first, then the lowest affinity, then the longest known."""
+    s = ctx.s
+    busy = {q.person_id for q in s.pending}
+    cands = [p for p in s.people if p.relation not in FAMILY and p.relation != "partner" and p.id not in busy]
+    if not cands:
+        return False
+    gone = min(cands, key=lambda p: (p.alive, p.affinity, p.met_at))
+    s.people.remove(gone)
+    return True
+
+
+def change_affinity(ctx: Ctx, at: int, person: Person, delta: float, reason: str) -> float:
+    old = person.affinity
+    person.affinity = round(max(-100.0, min(100.0, old + delta)), 2)
+    change = round(person.affinity - old, 2)
+    if change:
+        ctx.emit("person_changed", at, reason=reason, change=change, person=person.to_dict())
+    return change
+
+
+def daily_people(ctx: Ctx, t: int) -> None:
+    """Ages move on; the old may die (same hazard curve as the player)."""
+    s = ctx.s
+    for p in s.people:
+        if not p.alive:
+            continue
+        p.age = age_at(p.born_at, t)
+        if p.age >= ctx.c.config.health.old_age_start - 10:
+            if ctx.roll(t, f"npc_death:{p.id}") < yearly_hazard(ctx, p.age) / 360:
+                p.alive = False
+                ctx.emit("person_changed", t, reason="died", person=p.to_dict())
+                if p.relation in FAMILY or p.affinity > 50:
+                    ctx.add_stat("happiness", -15)
+
+
+def monthly_people(ctx: Ctx, t: int) -> None:
+    """Friendships cool without attention; family bonds barely move."""
+    for p in ctx.s.people:
+        if p.alive and p.relation not in FAMILY and p.affinity > 10:
+            p.affinity = round(p.affinity - 1, 2)

@@ -1,0 +1,80 @@
+"""Question events: raised at fixed hours by a keyed roll, they wait for a choice until they expire."""
+
+from __future__ import annotations
+
+from .content import EventTemplate
+from .ctx import Ctx
+from .rules import unmet
+from .state import PendingQuestion, Person
+from .timeline import DAY, HOUR, hour_of_day
+
+
+def _subject(ctx: Ctx, tpl: EventTemplate, t: int) -> Person | None | bool:
+    """The person the event is about; False when the template needs one and the life has none."""
+    if tpl.subject is None:
+        return None
+    cands = [p for p in ctx.s.people if p.alive and p.relation == tpl.subject]
+    if not cands:
+        return False
+    return ctx.rng(t, f"subject:{tpl.id}").choice(cands)
+
+
+def eligible(ctx: Ctx, tpl: EventTemplate, t: int) -> bool:
+    s = ctx.s
+    if not (tpl.min_age <= s.age <= tpl.max_age):
+        return False
+    last = s.recent.get(tpl.id)
+    if last is not None:
+        cooldown = tpl.cooldown_days if tpl.cooldown_days is not None else ctx.c.config.questions.cooldown_days
+        if t - last < cooldown * DAY:
+            return False
+    if any(q.template == tpl.id for q in s.pending):
+        return False
+    if tpl.subject and not any(p.alive and p.relation == tpl.subject for p in s.people):
+        return False
+    return unmet(s, tpl.requires) is None
+
+
+def raise_event(ctx: Ctx, t: int, tpl: EventTemplate) -> PendingQuestion | None:
+    subject = _subject(ctx, tpl, t)
+    if subject is False:
+        return None
+    s = ctx.s
+    ttl = (tpl.ttl_hours or ctx.c.config.questions.ttl_hours) * HOUR
+    name = subject.name if isinstance(subject, Person) else ""
+    q = PendingQuestion(
+        id=s.new_id("q"),
+        template=tpl.id,
+        created_at=t,
+        expires_at=t + ttl,
+        default=tpl.default,
+        text=ctx.fmt(tpl.text, name=name),
+        choices=[{"id": ch.id, "text": ctx.fmt(ch.text, name=name)} for ch in tpl.choices],
+        person_id=subject.id if isinstance(subject, Person) else None,
+    )
+    s.pending.append(q)
+    s.recent[tpl.id] = t
+    ctx.emit("question", t, **q.payload())
+    return q
+
+
+def raise_system(ctx: Ctx, t: int, template_id: str) -> PendingQuestion | None:
+    """Engine-driven questions (college, graduate school) that bypass the random roll but not the conditions."""
+    tpl = ctx.c.events[template_id]
+    if not eligible(ctx, tpl, t):
+        return None
+    return raise_event(ctx, t, tpl)
+
+
+def maybe_raise(ctx: Ctx, t: int) -> None:
+    cfg = ctx.c.config.questions
+    s = ctx.s
+    if hour_of_day(t) not in cfg.hours or len(s.pending) >= cfg.max_pending:
+        return
+    if ctx.roll(t, "question") >= cfg.chance:
+        return
+    pool = [tpl for tpl in ctx.c.random_events.get(s.stage, ()) if eligible(ctx, tpl, t)]
+    if not pool:
+        return
+    tpl = ctx.rng(t, "question_pick").choices(pool, weights=[tpl.weight for tpl in pool])[0]
+    raise_event(ctx, t, tpl)

@@ -1,0 +1,124 @@
+"""The time loop: fixed one-hour steps on absolute game time, so any split of a span replays identically.
+
+A call covers the half-open span (clock, end]: it runs every step t with t % STEP == 0 inside it, in order.
+Per step: energy regen for the hour that just ended, question expiry, birthdays, the daily round at midnight,
+and the question roll at the configured hours. Nothing here reads a clock or depends on call boundaries.
+"""
+
+from __future__ import annotations
+
+from . import career, people, questions, school
+from .content import STAGES
+from .ctx import Ctx
+from .death import daily_health
+from .outcomes import expire_due
+from .timeline import DAY, HOUR, MONTH, YEAR, age_at, day_of_year, first_step_after, in_hours
+
+
+def _sleep_hours(ctx: Ctx) -> frozenset[int]:
+    span = ctx.c.config.day_shape[ctx.s.stage].sleep  # type: ignore[index]
+    return frozenset(h for h in range(24) if in_hours(h, span))
+
+
+def run(ctx: Ctx, end: int) -> None:
+    """Advance ctx.s from its clock to `end` (inclusive of a step at `end`)."""
+    s = ctx.s
+    if end < s.clock:
+        raise ValueError("end before clock")
+    if s.dead:
+        s.clock = end
+        return
+    cfg = ctx.c.config
+    e_max = float(cfg.energy.max)
+    regen = cfg.energy.regen_per_hour
+    sleep_regen = cfg.energy.sleep_regen_per_hour
+    q_hours = frozenset(cfg.questions.hours)
+    sleep = _sleep_hours(ctx)
+    next_birthday = s.born_at + (s.age + 1) * YEAR
+    t = first_step_after(s.clock)
+    while t <= end:
+        hour = (t // HOUR) % 24
+        e = s.energy
+        if e < e_max:
+            e += sleep_regen if (hour - 1) % 24 in sleep else regen
+            s.energy = round(e if e < e_max else e_max, 3)
+        if s.pending and any(q.expires_at <= t for q in s.pending):
+            expire_due(ctx, t)
+        if t >= next_birthday:
+            _birthdays(ctx, t)
+            sleep = _sleep_hours(ctx)
+            next_birthday = s.born_at + (s.age + 1) * YEAR
+        if hour == 0:
+            _daily(ctx, t)
+        if hour in q_hours and not s.dead:
+            questions.maybe_raise(ctx, t)
+        if s.dead:
+            break
+        t += HOUR
+    s.clock = end
+
+
+def _birthdays(ctx: Ctx, t: int) -> None:
+    s = ctx.s
+    target = age_at(s.born_at, t)
+    while s.age < target and not s.dead:
+        s.age += 1
+        age = s.age
+        stage = ctx.c.stage_for_age(age)
+        ctx.emit("aged", t, age=age, stage=stage)
+        if age <= 18:
+            ctx.add_stat("smarts", 1)
+            if s.money >= 0 and any(p.alive and p.relation == "parent" for p in s.people):
+                ctx.add_money(ctx.c.config.birthday_gift)
+        if stage != s.stage:
+            s.stage = stage
+            ctx.milestone("level_up", t, once=f"stage:{stage}", stage=stage, level=STAGES.index(stage) + 1, age=age)
+        school.on_birthday(ctx, t, age)
+        career.on_birthday(ctx, t, age)
+
+
+def _daily(ctx: Ctx, t: int) -> None:
+    s = ctx.s
+    cfg = ctx.c.config
+    day = t // DAY
+    doy = day_of_year(t)
+    for h in cfg.holidays:
+        if h.day == doy:
+            ctx.add_stat("happiness", h.happiness)
+            s.bump("holidays")
+            ctx.emit("holiday", t, name=h.name)
+    school.daily_school(ctx, t)
+    career.daily_work(ctx, t)
+    if day % cfg.career.payday_every_days == 0:
+        career.payday(ctx, t)
+    if t % MONTH == 0:
+        _bills(ctx, t)
+        people.monthly_people(ctx, t)
+        hc = cfg.health
+        if s.health < hc.recovery_cap and s.age < hc.old_age_start:
+            ctx.add_stat("health", min(hc.recovery_per_month, hc.recovery_cap - s.health))
+        # moods fade: a tenth of the distance back toward 60 each month (integer, so replay-exact)
+        ctx.add_stat("happiness", (60 - s.happiness) // 10 if s.happiness > 60 else -((s.happiness - 60) // 10))
+    if day % cfg.career.review_every_days == 0:
+        career.review(ctx, t)
+    people.daily_people(ctx, t)
+    daily_health(ctx, t)
+
+
+def _bills(ctx: Ctx, t: int) -> None:
+    s = ctx.s
+    b = ctx.c.config.bills
+    if s.age < b.start_age:
+        return
+    kids = sum(1 for p in s.people if p.alive and p.relation == "child" and p.age < 18)
+    items = {"living": b.monthly_living}
+    if kids:
+        items["children"] = b.per_child * kids
+    tuition = b.tuition_per_month.get(s.education.stage)  # type: ignore[call-overload]
+    if tuition:
+        items["tuition"] = tuition
+    amount = sum(items.values())
+    ctx.add_money(-amount)
+    if s.money < 0:
+        ctx.add_stat("happiness", -2)
+    ctx.emit("bill", t, amount=amount, items=items, balance=s.money)

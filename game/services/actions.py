@@ -1,0 +1,111 @@
+"""The player's actions on their life: activities, answers to questions, conversations, a new life.
+
+Each runs in one transaction on the locked life: catch up to now, apply, save. A refusal raises
+before anything is written, so the transaction rolls back and nothing changes.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import GameError
+from core.pushes import push_to_player
+from game import engine, selectors
+from game.models import Character, ConversationLine, Player
+from game.services import content as content_service
+from game.services import energy, life, notify, sentiment
+
+
+def _locked_life(player_id: int) -> tuple[Character, dict[str, Any], engine.LifeState, list]:
+    character = life.current_character(player_id=player_id, lock=True)
+    before = character.state
+    state, events = life.catch_up(character, engine.LifeState.from_dict(before), timezone.now())
+    if state.dead:
+        raise GameError("forbidden", "This life has ended; start a new one.", summary=state.summary)
+    return character, before, state, events
+
+
+def do_activity(*, player_id: int, activity: str, target: str | None = None) -> dict[str, Any]:
+    with transaction.atomic():
+        character, before, state, events = _locked_life(player_id)
+        content = content_service.current()
+        free = energy.unlimited_active(player_id=player_id)
+        spent_from = state.energy
+        if free:  # unlimited energy: the action may not be refused for energy, and costs none
+            state.energy = content.config.energy.max
+        try:
+            state, done = engine.apply_activity(state, state.clock, activity, content, target=target)
+        except engine.EngineError as exc:
+            raise life.as_game_error(exc) from exc
+        if free:
+            state.energy = spent_from
+        life.save(character=character, before=before, state=state, events=events + done, now=timezone.now())
+        return {"player": selectors.player_object(player_id), "events": [ev.to_dict() for ev in done]}
+
+
+def choose(*, player_id: int, event_id: str, choice: str) -> dict[str, Any]:
+    with transaction.atomic():
+        character, before, state, events = _locked_life(player_id)
+        try:
+            state, done = engine.apply_choice(state, state.clock, event_id, choice, content_service.current())
+        except engine.EngineError as exc:
+            raise life.as_game_error(exc) from exc
+        life.save(character=character, before=before, state=state, events=events + done, now=timezone.now())
+        return {
+            "event_id": event_id,
+            "choice": choice,
+            "events": [ev.to_dict() for ev in done],
+            "player": selectors.player_object(player_id),
+        }
+
+
+def talk(*, player_id: int, person_id: str, text: str) -> dict[str, Any]:
+    score = sentiment.score(text)
+    with transaction.atomic():
+        character, before, state, events = _locked_life(player_id)
+        at = state.clock
+        try:
+            state, done, reply, change = engine.apply_talk(state, at, person_id, text, score, content_service.current())
+        except engine.EngineError as exc:
+            raise life.as_game_error(exc) from exc
+        life.save(character=character, before=before, state=state, events=events + done, now=timezone.now())
+        ConversationLine.objects.bulk_create(
+            [
+                ConversationLine(
+                    character=character, person_id=person_id, speaker="player", text=text, sentiment=score, game_time=at
+                ),
+                ConversationLine(
+                    character=character,
+                    person_id=person_id,
+                    speaker="person",
+                    text=reply,
+                    affinity_change=change,
+                    game_time=at,
+                ),
+            ]
+        )
+        person = notify.person_object(next(p for p in character.state["people"] if p["id"] == person_id))
+        for speaker, line in (("player", text), ("person", reply)):
+            push_to_player(
+                player_id,
+                {
+                    "type": "conversationEvent",
+                    "person_id": person_id,
+                    "speaker": speaker,
+                    "text": line,
+                    "game_time": at,
+                },
+            )
+        return {"reply": reply, "sentiment": score, "affinity_change": change, "person": person}
+
+
+def start_new_life(*, player_id: int) -> dict[str, Any]:
+    """After a death, a new life; refused while the current one goes on."""
+    with transaction.atomic():
+        Player.objects.select_for_update().get(pk=player_id)
+        current = life.current_character(player_id=player_id, lock=True)
+        if current.alive:
+            raise GameError("conflict", "The current life has not ended.")
+        life.start_life(player_id=player_id)
+    return selectors.player_object(player_id)

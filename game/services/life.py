@@ -1,0 +1,168 @@
+"""Lives: start one, lock it, bring it up to now with the engine, and save it atomically."""
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import GameError
+from game import engine
+from game.models import Character, Person, Player
+from game.services import clock, milestones, notify
+from game.services import content as content_service
+
+ENGINE_ERROR_CODES = {"conflict", "forbidden", "insufficient_energy", "not_found", "bad_request"}
+
+
+def as_game_error(exc: engine.EngineError) -> GameError:
+    code = exc.code if exc.code in ENGINE_ERROR_CODES else "conflict"
+    return GameError(code, exc.message, **exc.extra)
+
+
+def start_life(*, player_id: int, now: datetime | None = None) -> Character:
+    """A new life for the player (first sign-in, or after a death); the account keeps everything else."""
+    now = now or timezone.now()
+    content = content_service.current()
+    seed = secrets.randbits(62)
+    born_at = (seed % 360) * engine.DAY
+    state = engine.new_life(seed, born_at, content)
+    character = Character.objects.create(
+        player_id=player_id,
+        name=state.name,
+        seed=seed,
+        state=state.to_dict(),
+        game_clock=state.clock,
+        anchor_real=now,
+        anchor_game=state.clock,
+        active_until=now + clock.offline_span(),
+        alive=True,
+        age_years=state.age,
+        stage=state.stage,
+    )
+    Player.objects.filter(pk=player_id).update(current_character=character)
+    sync_people(character, before=[], after=character.state["people"])
+    return character
+
+
+def current_character(*, player_id: int, lock: bool) -> Character:
+    """The player's current life (created on first need); row-locked when `lock`."""
+    character_id = Player.objects.filter(pk=player_id).values_list("current_character_id", flat=True).first()
+    if character_id is None:
+        if lock:
+            Player.objects.select_for_update().get(pk=player_id)  # one first life, even under races
+            character_id = Player.objects.filter(pk=player_id).values_list("current_character_id", flat=True).get()
+        if character_id is None:
+            return start_life(player_id=player_id)
+    queryset = Character.objects.select_for_update() if lock else Character.objects
+    return queryset.get(pk=character_id)
+
+
+def catch_up(character: Character, state: engine.LifeState, now: datetime) -> tuple[engine.LifeState, list]:
+    """Run the engine from the life's clock to the game moment of real `now`."""
+    target = clock.game_time_at(character, now)
+    if state.dead or target <= state.clock:
+        return state, []
+    return engine.advance(state, state.clock, target, [], content_service.current())
+
+
+def apply_state(character: Character, state: engine.LifeState) -> list[str]:
+    character.state = state.to_dict()
+    character.game_clock = state.clock
+    character.age_years = state.age
+    character.stage = state.stage
+    character.alive = not state.dead
+    character.summary = state.summary
+    return ["state", "game_clock", "age_years", "stage", "alive", "summary", "updated_at"]
+
+
+def save(
+    *,
+    character: Character,
+    before: dict[str, Any],
+    state: engine.LifeState,
+    events: list,
+    now: datetime,
+    extra_fields: tuple[str, ...] = (),
+    online: bool | None = None,
+) -> list[dict[str, Any]]:
+    """Persist an advanced life with everything that follows from it, in the caller's transaction."""
+    fields = apply_state(character, state)
+    character.save(update_fields=fields + list(extra_fields))
+    event_dicts = [ev.to_dict() for ev in events]
+    after_side_effects(character=character, before=before, event_dicts=event_dicts, now=now, online=online)
+    return event_dicts
+
+
+def after_side_effects(
+    *,
+    character: Character,
+    before: dict[str, Any],
+    event_dicts: list[dict[str, Any]],
+    now: datetime,
+    online: bool | None = None,
+) -> None:
+    sync_people(character, before=before.get("people", []), after=character.state["people"])
+    milestones.handle(player_id=character.player_id, character=character, events=event_dicts)
+    notify.deliver(
+        player_id=character.player_id,
+        character=character,
+        before=before,
+        after=character.state,
+        events=event_dicts,
+        now=now,
+        online=online,
+    )
+
+
+def sync_people(character: Character, *, before: list[dict], after: list[dict]) -> None:
+    """Mirror the people who changed into Person rows (for the admin), one bulk write each way."""
+    old = {p["id"]: p for p in before}
+    changed = [p for p in after if old.get(p["id"]) != p]
+    if not changed:
+        return
+    existing = {
+        p.person_id: p for p in Person.objects.filter(character=character, person_id__in=[p["id"] for p in changed])
+    }
+    create, update = [], []
+    for p in changed:
+        row = existing.get(p["id"]) or Person(character=character, person_id=p["id"])
+        row.name, row.relation, row.age_years = p["name"], p["relation"], p.get("age", 0)
+        row.affinity, row.alive, row.data = p.get("affinity", 0), p.get("alive", True), p
+        (update if row.pk else create).append(row)
+    Person.objects.bulk_create(create)
+    if update:
+        Person.objects.bulk_update(update, ["name", "relation", "age_years", "affinity", "alive", "data"])
+
+
+def arrive(*, player_id: int, now: datetime | None = None) -> Character:
+    """The player signed in: catch the life up, restart a paused clock, save."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        character = current_character(player_id=player_id, lock=True)
+        before = character.state
+        state, events = catch_up(character, engine.LifeState.from_dict(before), now)
+        extra = clock.resume(character, now)
+        save(
+            character=character,
+            before=before,
+            state=state,
+            events=events,
+            now=now,
+            extra_fields=tuple(extra),
+            online=False,
+        )
+        Player.objects.filter(pk=player_id).update(last_seen_at=now)
+    return character
+
+
+def leave(*, player_id: int, now: datetime | None = None) -> None:
+    """The player's last socket closed: the life goes on for GAME_OFFLINE_LIFE_DAYS from now."""
+    now = now or timezone.now()
+    Player.objects.filter(pk=player_id).update(last_seen_at=now)
+    character_id = Player.objects.filter(pk=player_id).values_list("current_character_id", flat=True).first()
+    if character_id:
+        Character.objects.filter(pk=character_id, active_until__lt=now + clock.offline_span()).update(
+            active_until=now + clock.offline_span()
+        )

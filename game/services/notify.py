@@ -1,0 +1,95 @@
+"""From engine events to the protocol's pushes, delivered now or kept for the player's return."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from core import presence
+from core.pushes import push_to_player
+from game.models import Character
+from game.services import clock, offline
+
+U_FIELDS = ("energy", "money", "age", "stage", "health", "happiness", "smarts", "looks", "location")
+
+
+def real_time_of(character: Character, game_time: int) -> datetime:
+    """When, in real time, the life reaches `game_time` at the current pace (for expiries)."""
+    return character.anchor_real + timedelta(seconds=(game_time - character.anchor_game) / clock.pace())
+
+
+def person_object(person: dict[str, Any]) -> dict[str, Any]:
+    """The protocol's personObject."""
+    keys = ("id", "name", "relation", "gender", "age", "traits", "affinity", "alive")
+    return {k: person.get(k) for k in keys}
+
+
+def question_push(character: Character, question: dict[str, Any]) -> dict[str, Any]:
+    expires = question.get("expires_at")
+    return {
+        "type": "questionEvent",
+        "event_id": question["event_id"] if "event_id" in question else question["id"],
+        "text": question["text"],
+        "choices": question["choices"],
+        "expires_at": real_time_of(character, expires).isoformat() if expires is not None else None,
+        "game_expires_at": expires,
+    }
+
+
+def event_pushes(character: Character, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One push per engine event (same order and length as `events`)."""
+    pushes: list[dict[str, Any]] = []
+    for ev in events:
+        kind, data = ev["kind"], ev.get("data", {})
+        if kind == "question":
+            pushes.append(question_push(character, data.get("question", data)))
+        elif kind == "person_changed":
+            pushes.append({"type": "personObject", **person_object(data["person"]), "reason": data.get("reason")})
+        else:
+            text = data.get("text") or kind.replace("_", " ")
+            pushes.append(
+                {
+                    "type": "messageEvent",
+                    "kind": data.get("milestone", kind),
+                    "text": text,
+                    "game_time": ev["at"],
+                    "data": data,
+                }
+            )
+    return pushes
+
+
+def figures(state: dict[str, Any], diamonds: int | None = None) -> dict[str, Any]:
+    values = {k: state.get(k) for k in U_FIELDS}
+    values["time"] = state.get("clock")
+    if diamonds is not None:
+        values["diamonds"] = diamonds
+    return values
+
+
+def changed_figures(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    old, new = figures(before), figures(after)
+    return {k: v for k, v in new.items() if old.get(k) != v}
+
+
+def deliver(
+    *,
+    player_id: int,
+    character: Character,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    events: list[dict[str, Any]],
+    now: datetime,
+    online: bool | None = None,
+) -> None:
+    """Push `u` and the events to an online player; keep the events for an offline one."""
+    pushes = event_pushes(character, events)
+    if online is None:
+        online = presence.is_online(player_id)
+    if online:
+        changed = changed_figures(before, after)
+        if changed:
+            push_to_player(player_id, {"type": "u", **changed})
+        for push in pushes:
+            push_to_player(player_id, push)
+    else:
+        when = [min(now, real_time_of(character, ev["at"])) for ev in events]
+        offline.enqueue(player_id=player_id, pushes=list(zip(when, pushes, strict=True)))

@@ -1,0 +1,73 @@
+"""The periodic game tick: advance every life in play, save, and tell the players.
+
+Its cost follows the lives in play (an index on (alive, active_until)), not the table's size.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core import presence
+from game import engine
+from game.engine.timeline import first_step_after
+from game.models import Character
+from game.services import clock, life
+from game.services import content as content_service
+
+CHUNK = 200
+
+
+@dataclass
+class TickReport:
+    considered: int = 0
+    advanced: int = 0
+    skipped_locked: int = 0
+
+
+def lives_in_play(now: datetime) -> list[int]:
+    """Ids of living characters whose clocks still run (or stopped since the last few ticks)."""
+    grace = timedelta(seconds=max(60.0, settings.GAME_TICK_SECONDS * 6))
+    return list(
+        Character.objects.filter(alive=True, active_until__gte=now - grace).order_by("id").values_list("id", flat=True)
+    )
+
+
+def run_tick(*, now: datetime | None = None) -> TickReport:
+    now = now or timezone.now()
+    report = TickReport()
+    ids = lives_in_play(now)
+    report.considered = len(ids)
+    content = content_service.current()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with transaction.atomic():
+            rows = list(Character.objects.select_for_update(skip_locked=True).filter(id__in=chunk))
+            report.skipped_locked += len(chunk) - len(rows)
+            online = presence.online_among([c.player_id for c in rows])
+            advanced = []
+            fields: list[str] = []
+            for character in rows:
+                target = clock.game_time_at(character, now)
+                if target < first_step_after(character.game_clock):
+                    continue  # no step boundary crossed: nothing would change
+                before = character.state
+                state, events = engine.advance(
+                    engine.LifeState.from_dict(before), character.game_clock, target, [], content
+                )
+                fields = life.apply_state(character, state)
+                advanced.append((character, before, [ev.to_dict() for ev in events]))
+            if advanced:
+                Character.objects.bulk_update([c for c, _, _ in advanced], [f for f in fields if f != "updated_at"])
+                for character, before, event_dicts in advanced:
+                    life.after_side_effects(
+                        character=character,
+                        before=before,
+                        event_dicts=event_dicts,
+                        now=now,
+                        online=character.player_id in online,
+                    )
+            report.advanced += len(advanced)
+    return report

@@ -1,0 +1,67 @@
+"""The economy's WebSocket verbs: thin, each calls one service."""
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from core.errors import GameError
+from core.verbs import Context, Params, verb
+from monetization import selectors
+from monetization.services import purchases
+
+IdempotencyKey = Field(default=None, min_length=1, max_length=128)
+
+
+class EnergyRefillParams(Params):
+    refill_type: Literal["small", "medium", "full", "unlimited"]
+    idempotency_key: str | None = IdempotencyKey
+
+
+class TimeSkipParams(Params):
+    skip_type: Literal["hour", "day", "week", "next_event"]
+    idempotency_key: str | None = IdempotencyKey
+
+
+class PurchaseDiamondsParams(Params):
+    platform: Literal["apple", "google"]
+    product_id: str = Field(min_length=1, max_length=200)
+    signed_transaction: str | None = Field(default=None, min_length=1, max_length=32_000)
+    purchase_token: str | None = Field(default=None, min_length=1, max_length=4_000)
+
+
+class HistoryParams(Params):
+    limit: int = Field(default=20, ge=1, le=100)
+    before: int | None = Field(default=None, ge=1)
+
+
+@verb("purchase_energy_refill", EnergyRefillParams)
+def purchase_energy_refill(ctx: Context, params: EnergyRefillParams) -> dict[str, Any]:
+    return purchases.purchase_energy_refill(
+        player_id=ctx.player_id, refill_type=params.refill_type, idempotency_key=params.idempotency_key
+    )
+
+
+@verb("purchase_time_skip", TimeSkipParams)
+def purchase_time_skip(ctx: Context, params: TimeSkipParams) -> dict[str, Any]:
+    return purchases.purchase_time_skip(
+        player_id=ctx.player_id, skip_type=params.skip_type, idempotency_key=params.idempotency_key
+    )
+
+
+@verb("purchase_diamonds", PurchaseDiamondsParams)
+def purchase_diamonds(ctx: Context, params: PurchaseDiamondsParams) -> dict[str, Any]:
+    needed = "signed_transaction" if params.platform == "apple" else "purchase_token"
+    if not getattr(params, needed):
+        raise GameError("bad_request", f"{params.platform} purchases need `{needed}`.", fields=[needed])
+    return purchases.purchase_diamonds(
+        player_id=ctx.player_id,
+        platform=params.platform,
+        product_id=params.product_id,
+        signed_transaction=params.signed_transaction,
+        purchase_token=params.purchase_token,
+    )
+
+
+@verb("get_diamond_history", HistoryParams)
+def get_diamond_history(ctx: Context, params: HistoryParams) -> dict[str, Any]:
+    return selectors.diamond_history(player_id=ctx.player_id, limit=params.limit, before=params.before)

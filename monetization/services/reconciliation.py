@@ -1,0 +1,47 @@
+"""Every balance must equal the sum of its ledger; a mismatch is logged, reported and listed in the admin."""
+
+import logging
+
+import sentry_sdk
+from django.db.models import Sum
+
+from game.models import Player
+from monetization.models import DiamondTransaction, PlayerWallet, ReconciliationIssue
+
+logger = logging.getLogger("baolife.economy")
+
+
+def reconcile() -> list[ReconciliationIssue]:
+    """Compare balances and debts with their ledgers; record each mismatch not already open."""
+    sums = {
+        row["player_id"]: row
+        for row in DiamondTransaction.objects.values("player_id").annotate(total=Sum("amount"), debt=Sum("debt_change"))
+    }
+    debts = dict(PlayerWallet.objects.values_list("player_id", "debt"))
+    open_issues = set(ReconciliationIssue.objects.filter(resolved_at__isnull=True).values_list("player_id", flat=True))
+    found: list[ReconciliationIssue] = []
+    for player_id, balance in Player.objects.values_list("pk", "diamonds").iterator(chunk_size=2000):
+        ledger = sums.get(player_id, {"total": 0, "debt": 0})
+        debt = debts.get(player_id, 0)
+        if balance == (ledger["total"] or 0) and debt == (ledger["debt"] or 0):
+            continue
+        if player_id in open_issues:
+            continue
+        issue = ReconciliationIssue.objects.create(
+            player_id=player_id,
+            balance=balance,
+            ledger_sum=ledger["total"] or 0,
+            debt=debt,
+            ledger_debt=ledger["debt"] or 0,
+        )
+        logger.error(
+            "diamond balance mismatch: player %s has %s, ledger says %s (debt %s vs %s)",
+            player_id,
+            balance,
+            issue.ledger_sum,
+            debt,
+            issue.ledger_debt,
+        )
+        sentry_sdk.capture_message(f"diamond balance mismatch for player {player_id}", level="error")
+        found.append(issue)
+    return found

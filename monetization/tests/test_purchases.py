@@ -1,0 +1,171 @@
+"""Energy refills and time skips: prices, effects, idempotency, limits, refusals that change nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from core.errors import GameError
+from game.models import Character, Player
+from game.services import live
+from monetization.models import DiamondTransaction, EnergyRefillPurchase, IdempotencyRecord, TimeSkipPurchase
+from monetization.services import ledger, purchases
+from monetization.tests.conftest import run_concurrently
+
+Reason = DiamondTransaction.Reason
+
+
+@pytest.fixture
+def rich_player(make_player):  # noqa: ANN201
+    player, token = make_player()
+    live.arrive(player.pk)
+    ledger.diamonds_credit(player_id=player.pk, amount=1000, reason=Reason.OPERATOR_GRANT)
+    return player
+
+
+def set_energy(player: Player, value: float) -> None:
+    character = Character.objects.get(player_id=player.pk)
+    character.state = {**character.state, "energy": value}
+    character.save(update_fields=["state"])
+
+
+def energy(player: Player) -> float:
+    return Character.objects.get(player_id=player.pk).state["energy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("refill", "price", "start", "expected"),
+    [("small", 10, 30, 50), ("medium", 20, 30, 80), ("full", 35, 30, 100), ("small", 10, 95, 100)],
+)
+def test_energy_refill_adds_energy_up_to_max(rich_player, refill, price, start, expected):
+    set_energy(rich_player, start)
+    reply = purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type=refill)
+    assert reply["energy"] == pytest.approx(expected, abs=0.5)
+    assert reply["diamonds"] == 1000 - price
+    assert energy(rich_player) == reply["energy"]
+    log = EnergyRefillPurchase.objects.get()
+    assert (log.refill_type, log.price) == (refill, price)
+
+
+@pytest.mark.django_db
+def test_unlimited_energy_makes_actions_free_and_stacks(rich_player):
+    first = purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="unlimited")
+    second = purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="unlimited")
+    from datetime import datetime
+
+    end1, end2 = (
+        datetime.fromisoformat(first["unlimited_energy_until"]),
+        datetime.fromisoformat(second["unlimited_energy_until"]),
+    )
+    assert end2 - end1 == timedelta(hours=24)
+    assert second["diamonds"] == 900
+
+
+@pytest.mark.django_db
+def test_not_enough_diamonds_changes_nothing(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    set_energy(player, 10)
+    with pytest.raises(GameError) as err:
+        purchases.purchase_energy_refill(player_id=player.pk, refill_type="full")
+    assert err.value.code == "insufficient_diamonds" and err.value.extra == {"balance": 0, "price": 35}
+    assert energy(player) == 10
+    assert not EnergyRefillPurchase.objects.exists() and not DiamondTransaction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_idempotent_repeat_returns_first_reply_and_charges_once(rich_player):
+    set_energy(rich_player, 10)
+    first = purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="small", idempotency_key="k1")
+    again = purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="small", idempotency_key="k1")
+    assert again == first
+    assert DiamondTransaction.objects.filter(reason=Reason.ENERGY_REFILL).count() == 1
+    with pytest.raises(GameError) as err:
+        purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="full", idempotency_key="k1")
+    assert err.value.code == "conflict"
+    assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_failed_purchase_leaves_no_idempotency_record(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    with pytest.raises(GameError):
+        purchases.purchase_energy_refill(player_id=player.pk, refill_type="small", idempotency_key="retry-me")
+    assert not IdempotencyRecord.objects.exists()
+    ledger.diamonds_credit(player_id=player.pk, amount=10, reason=Reason.OPERATOR_GRANT)
+    assert (
+        purchases.purchase_energy_refill(player_id=player.pk, refill_type="small", idempotency_key="retry-me")[
+            "diamonds"
+        ]
+        == 0
+    )
+
+
+@pytest.mark.django_db
+def test_energy_purchases_rate_limited_per_player(rich_player):
+    for _ in range(10):
+        purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="small")
+    with pytest.raises(GameError) as err:
+        purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="small")
+    assert err.value.code == "rate_limited" and err.value.extra["retry_after"] > 0
+    assert DiamondTransaction.objects.filter(reason=Reason.ENERGY_REFILL).count() == 10
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("skip", "price", "seconds"), [("hour", 5, 3600), ("day", 25, 86400), ("week", 100, 604800)])
+def test_time_skip_runs_the_engine_and_logs_summary(rich_player, skip, price, seconds):
+    clock_before = Character.objects.get(player_id=rich_player.pk).game_clock
+    reply = purchases.purchase_time_skip(player_id=rich_player.pk, skip_type=skip)
+    assert reply["skipped_seconds"] == seconds
+    assert reply["summary"] and all(isinstance(line, str) for line in reply["summary"])
+    character = Character.objects.get(player_id=rich_player.pk)
+    assert character.game_clock >= clock_before + seconds
+    assert reply["player"]["diamonds"] == 1000 - price
+    log = TimeSkipPurchase.objects.get()
+    assert (log.skip_type, log.price, log.skipped_seconds, log.summary) == (skip, price, seconds, reply["summary"])
+
+
+@pytest.mark.django_db
+def test_time_skip_to_next_event_stops_at_an_event(rich_player):
+    reply = purchases.purchase_time_skip(player_id=rich_player.pk, skip_type="next_event")
+    assert 0 < reply["skipped_seconds"] <= 7 * 86400
+
+
+@pytest.mark.django_db
+def test_time_skip_resolves_passed_questions_with_default_and_says_so(rich_player):
+    for _ in range(3):
+        reply = purchases.purchase_time_skip(player_id=rich_player.pk, skip_type="week")
+        if any("default answer" in line for line in reply["summary"]):
+            return
+    pytest.fail("three skipped weeks passed no pending question")
+
+
+@pytest.mark.django_db
+def test_time_skips_rate_limited(rich_player):
+    for _ in range(5):
+        purchases.purchase_time_skip(player_id=rich_player.pk, skip_type="hour")
+    with pytest.raises(GameError) as err:
+        purchases.purchase_time_skip(player_id=rich_player.pk, skip_type="hour")
+    assert err.value.code == "rate_limited"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hundred_concurrent_identical_purchases_charge_once(make_player):
+    if connection.vendor != "mysql":
+        pytest.skip("real concurrency is tested on MariaDB")
+    player, _ = make_player()
+    live.arrive(player.pk)
+    ledger.diamonds_credit(player_id=player.pk, amount=100, reason=Reason.OPERATOR_GRANT)
+
+    def buy(_: int) -> object:
+        return purchases.purchase_energy_refill(player_id=player.pk, refill_type="small", idempotency_key="same")
+
+    results = run_concurrently(100, buy)
+    assert all(isinstance(r, dict) for r in results), [r for r in results if not isinstance(r, dict)][:3]
+    assert all(r == results[0] for r in results)
+    assert DiamondTransaction.objects.filter(reason=Reason.ENERGY_REFILL).count() == 1
+    assert EnergyRefillPurchase.objects.count() == 1
+    player.refresh_from_db()
+    assert player.diamonds == 90
