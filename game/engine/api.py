@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from . import actions, sim
 from .content import Content
 from .ctx import Ctx
-from .errors import EngineError, InvalidTime
+from .errors import BadInput, EngineError, InvalidTime
 from .state import Event, Input, LifeState
 
 
@@ -46,6 +46,10 @@ def advance(
 
 def _apply_input(ctx: Ctx, inp: Input) -> None:
     p = inp.params
+    missing = {"activity": ("activity",), "choice": ("event_id", "choice"), "talk": ("person_id", "sentiment")}
+    for name in missing.get(inp.kind, ()):
+        if name not in p:
+            raise BadInput(f"{inp.kind} input lacks {name!r}", field=name)
     if inp.kind == "activity":
         actions.do_activity(ctx, inp.at, p["activity"], p.get("target"))
     elif inp.kind == "choice":
@@ -53,7 +57,7 @@ def _apply_input(ctx: Ctx, inp: Input) -> None:
     elif inp.kind == "talk":
         actions.do_talk(ctx, inp.at, p["person_id"], p.get("text", ""), p["sentiment"])
     else:
-        raise actions.BadInput(f"unknown input kind {inp.kind!r}", kind=inp.kind)
+        raise BadInput(f"unknown input kind {inp.kind!r}", kind=inp.kind)
 
 
 def apply_activity(

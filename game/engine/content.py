@@ -94,7 +94,7 @@ class Requirements(_Model):
     student: bool | None = None
     retired: bool | None = None
     has_relation: Relation | None = None
-    lacks_relation: Relation | None = None
+    lacks_relation: Relation | tuple[Relation, ...] | None = None  # none of these may be alive
     flags: tuple[str, ...] = ()
     not_flags: tuple[str, ...] = ()
     min_money: int | None = None
@@ -310,6 +310,7 @@ class Config(_Model):
     system_events: SystemEvents
     birthday_gift: int = 20
     max_people: int = 60
+    max_children: int = 6
 
     @model_validator(mode="after")
     def _check(self) -> Config:

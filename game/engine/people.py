@@ -51,6 +51,9 @@ def make_person(
 def add_person(ctx: Ctx, at: int, relation: str, purpose: str, *, age: int | None = None) -> Person | None:
     """Someone new enters the life; when it is full (`max_people`), the least close acquaintance makes room."""
     s = ctx.s
+    if relation == "child" and sum(1 for p in s.people if p.relation == "child") >= ctx.c.config.max_children:
+        ctx.emit("message", at, topic="no_more_children", text="Your family is complete.")
+        return None
     if len(s.people) >= ctx.c.config.max_people and not _make_room(ctx):
         return None
     r = ctx.rng(at, f"person:{purpose}:{s.next_id}")

@@ -16,8 +16,11 @@ def unmet(s: LifeState, req: Requirements) -> str | None:
         return "needs to be retired" if req.retired else "needs to be working age"
     if req.has_relation and not any(p.alive and p.relation == req.has_relation for p in s.people):
         return f"needs a {req.has_relation}"
-    if req.lacks_relation and any(p.alive and p.relation == req.lacks_relation for p in s.people):
-        return f"already has a {req.lacks_relation}"
+    if req.lacks_relation:
+        lacks = (req.lacks_relation,) if isinstance(req.lacks_relation, str) else req.lacks_relation
+        for p in s.people:
+            if p.alive and p.relation in lacks:
+                return f"already has a {p.relation}"
     for f in req.flags:
         if f not in s.flags:
             return f"needs {f}"

@@ -102,3 +102,20 @@ def test_every_activity_is_doable_by_someone(content, life):
                 continue
             done.add(act.id)
     assert done == set(content.activities)
+
+
+def test_refused_input_inside_advance_becomes_an_event(content, life):
+    from game.engine import Input, advance
+
+    state = life(37, 20)
+    state.energy = 1.0
+    at = state.clock + 10
+    inputs = [
+        Input(at=at, kind="activity", params={"activity": "gym"}),
+        Input(at=at, kind="choice", params={"event_id": "nope", "choice": "x"}),
+        Input(at=at, kind="talk", params={"person_id": state.people[0].id}),
+    ]
+    after, events = advance(state, state.clock, at + 100, inputs, content)
+    refused = [e.data["error"]["code"] for e in events if e.kind == "input_refused"]
+    assert refused == ["insufficient_energy", "not_found", "bad_request"]
+    assert after.energy == state.energy and after.counters == state.counters

@@ -11,7 +11,12 @@ from game.engine import DAY, WEEK, YEAR, Input, Job, LifeState, advance, apply_a
 from .conftest import aged
 
 AGES = (0, 7, 17, 25, 45, 68, 90)
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    database=None,  # no .hypothesis/ writes from this suite
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def _base(content, age_index: int, seed: int, employed: bool, energy: float = 12.5) -> LifeState:
