@@ -4,6 +4,11 @@ Each check is `{"status": "ok"|"warning"|"critical"|"down", ...figures}`. The wh
 "down" (HTTP 503) when a dependency fails or memory/disk is critical, "degraded" (200) on a
 warning, "ok" (200) otherwise. A failing check names the exception class only: no message,
 no host names, no stack trace.
+
+The checks stay off the thread that runs every socket's sync handlers (Django's and
+`database_sync_to_async`'s thread-sensitive thread): the blocking ones run in a pool thread,
+the channel layer round trip on the event loop. A hung dependency then delays the probe, not
+the game.
 """
 
 import asyncio
@@ -14,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from asgiref.sync import async_to_sync
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
@@ -37,10 +42,23 @@ def _timed(fn: Callable[[], Any]) -> dict[str, Any]:
     return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
+async def _timed_async(fn: Callable[[], Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        await fn()
+    except Exception as exc:  # noqa: BLE001
+        return {"status": "down", "error": type(exc).__name__}
+    return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
 def _database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        if not connection.in_atomic_block:
+            connection.close()  # a pool thread's connection would otherwise outlive the request
 
 
 def _cache() -> None:
@@ -104,16 +122,26 @@ def overall(checks: dict[str, dict[str, Any]]) -> str:
     return "ok"
 
 
-def readiness() -> tuple[str, dict[str, Any]]:
-    """(overall status, checks)."""
-    checks: dict[str, Any] = {
+def _blocking_checks() -> dict[str, Any]:
+    return {
         "database": _timed(_database),
         "cache": _timed(_cache),
-        "channel_layer": _timed(async_to_sync(_layer_round_trip)),
+        "memory_percent": _memory_percent(),
+        "disk_percent": psutil.disk_usage(str(settings.BASE_DIR)).percent,
+        "websockets": _websockets(),
     }
-    memory = _memory_percent()
-    disk = psutil.disk_usage(str(settings.BASE_DIR)).percent
-    checks["memory"] = {"status": _usage(memory), "percent": memory}
-    checks["disk"] = {"status": _usage(disk), "percent": disk}
-    checks["websockets"] = _websockets()
+
+
+async def readiness() -> tuple[str, dict[str, Any]]:
+    """(overall status, checks)."""
+    found = await sync_to_async(_blocking_checks, thread_sensitive=False)()
+    memory, disk = found.pop("memory_percent"), found.pop("disk_percent")
+    checks: dict[str, Any] = {
+        "database": found["database"],
+        "cache": found["cache"],
+        "channel_layer": await _timed_async(_layer_round_trip),
+        "memory": {"status": _usage(memory), "percent": memory},
+        "disk": {"status": _usage(disk), "percent": disk},
+        "websockets": found["websockets"],
+    }
     return overall(checks), checks

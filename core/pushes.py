@@ -26,6 +26,21 @@ def push_to_player(player_id: int, push: dict[str, Any]) -> None:
     transaction.on_commit(lambda: _group_send(player_group(player_id), {"type": "push", "push": push}))
 
 
+def push_many(pushes: list[tuple[int, dict[str, Any]]]) -> None:
+    """Queue many players' pushes, sent together after commit (one trip to the event loop, not one each)."""
+    if not pushes:
+        return
+
+    async def send_all() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        for player_id, push in pushes:
+            await layer.group_send(player_group(player_id), {"type": "push", "push": push})
+
+    transaction.on_commit(lambda: async_to_sync(send_all)())
+
+
 def close_player_sockets(player_id: int, code: int = 4003) -> None:
     """Close every socket of the player (ban, deletion), on every process, after commit."""
     transaction.on_commit(lambda: _group_send(player_group(player_id), {"type": "close", "code": code}))

@@ -36,7 +36,7 @@ return {got, tostring(retry)}
 """
 
 
-@dataclass
+@dataclass(slots=True)
 class LocalBucket:
     """A token bucket owned by one object (one socket): no locking, no I/O."""
 
@@ -45,18 +45,30 @@ class LocalBucket:
     tokens: float = -1.0
     stamp: float = field(default_factory=time.monotonic)
 
-    def take(self, n: float = 1.0) -> float | None:
-        """Take n tokens; None when granted, else the seconds to wait."""
+    def _refill(self) -> None:
         now = time.monotonic()
         if self.tokens < 0:
             self.tokens = self.capacity
         else:
             self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
+
+    def take(self, n: float = 1.0) -> float | None:
+        """Take n tokens; None when granted, else the seconds to wait."""
+        self._refill()
         if self.tokens >= n:
             self.tokens -= n
             return None
         return (n - self.tokens) / self.rate
+
+    def take_up_to(self, want: int) -> tuple[int, float]:
+        """Take up to `want` whole tokens at once: (tokens granted, seconds to wait if none)."""
+        self._refill()
+        got = min(want, int(self.tokens))
+        if got >= 1:
+            self.tokens -= got
+            return got, 0.0
+        return 0, (1 - self.tokens) / self.rate
 
 
 class SharedBuckets:
@@ -85,15 +97,7 @@ class SharedBuckets:
             bucket = self._local.get(key)
             if bucket is None or bucket.capacity != capacity or bucket.rate != rate:
                 bucket = self._local[key] = LocalBucket(capacity, rate)
-            granted = 0
-            retry = 0.0
-            while granted < want:
-                wait = bucket.take(1)
-                if wait is not None:
-                    retry = wait
-                    break
-                granted += 1
-            return granted, (retry if granted == 0 else 0.0)
+            return bucket.take_up_to(want)
 
     def reset(self) -> None:
         """Forget the embedded buckets (tests)."""

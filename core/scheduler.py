@@ -9,7 +9,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from core import connections
+from core import connections, presence
 from core.jobs import PERIODIC_JOBS
 from core.reporting import report_exception
 
@@ -41,6 +41,7 @@ async def _heartbeat_loop() -> None:
     while True:
         await asyncio.sleep(30)
         await sync_to_async(connections.heartbeat, thread_sensitive=False)()
+        await sync_to_async(presence.refresh_local, thread_sensitive=False)()
 
 
 async def lifespan(scope: dict, receive: Any, send: Any) -> None:

@@ -18,7 +18,7 @@ from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from pydantic import ValidationError
 
-from core import connections
+from core import connections, presence
 from core.errors import GameError
 from core.pushes import player_group, token_group
 from core.ratelimit import LocalBucket, PlayerLease
@@ -135,6 +135,8 @@ class PlayConsumer:
 
     async def _cleanup(self) -> None:
         connections.closed()
+        if self.ctx is not None:
+            await database_sync_to_async(live.sign_out)(self.ctx.player_id)
         if self.flush_handle is not None:
             self.flush_handle.cancel()
         for task in list(self.tasks):
@@ -206,6 +208,7 @@ class PlayConsumer:
             else:
                 await self._error(verb_name, rid, {"code": "unauthenticated", "message": "Send `auth` first."})
             return
+        presence.touch(self.ctx.player_id)
         verb = self.verbs.get(verb_name)
         if verb is None:
             await self._error(verb_name, rid, {"code": "unknown_type", "message": f"No verb {verb_name!r}."})
@@ -230,13 +233,14 @@ class PlayConsumer:
         await self._reply({"type": verb_name, "id": rid, "ok": True, "data": data})
 
     async def _auth_frame(self, frame: dict, rid: Any) -> None:
-        token = frame.get("token")
-        if not isinstance(token, str) or not token:
-            await self._error("auth", rid, {"code": "bad_request", "message": "`token` is required.",
-                                            "fields": ["token"]})
+        try:
+            params = self.verbs["auth"].model.model_validate({k: v for k, v in frame.items() if k not in _ENVELOPE})
+        except ValidationError as exc:
+            error = {"code": "bad_request", "message": "Invalid parameters.", "fields": _field_names(exc)}
+            await self._error("auth", rid, error)
             return
         try:
-            found = await database_sync_to_async(live.token_owner)(token)
+            found = await database_sync_to_async(live.token_owner)(params.token)
             if found is None:
                 await self._error("auth", rid, {"code": "unauthenticated", "message": "Invalid or expired token."})
                 return
@@ -254,11 +258,12 @@ class PlayConsumer:
             for group in groups:
                 await self.layer.group_add(group, self.channel_name)
             self.groups = groups
+        data, waiting = await database_sync_to_async(live.sign_in)(player_id)
         if token_id is not None:  # session-cookie sockets get no reply: they sent no `auth`
-            data = await database_sync_to_async(live.auth_reply)(player_id)
             await self._reply({"type": "auth", "id": rid, "ok": True, "data": data})
-        for push in await database_sync_to_async(live.drain_offline_pushes)(player_id):
+        for push in waiting:  # what happened while away, oldest first, right after `auth`
             await self._push(push)
+        await self._flush()
 
     # --- pushes ----------------------------------------------------------------------------
     async def _layer_loop(self) -> None:

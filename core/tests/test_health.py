@@ -175,3 +175,18 @@ def test_probes_answer_any_host_in_production_but_other_paths_do_not(settings) -
     assert client.get("/health/ready").status_code in (200, 503)
     assert client.get("/api/protocol.json").status_code == 400  # DisallowedHost for everything else
     assert Client(HTTP_HOST="play.baolife.example").get("/api/protocol.json").status_code == 301  # to https
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_probes_answer_any_host_through_the_async_stack(settings) -> None:
+    """Under ASGI the middleware chain is async: the probe answers on the event loop."""
+    from django.test import AsyncClient
+
+    settings.MIDDLEWARE = ["core.views.probe_middleware", *settings.MIDDLEWARE]
+    settings.ALLOWED_HOSTS = ["play.baolife.example"]
+    client = AsyncClient(headers={"host": "10.0.3.7:8000"})
+    assert (await client.get("/health/live")).status_code == 200
+    ready = await client.get("/health/ready")
+    assert ready.status_code in (200, 503)
+    assert set(ready.json()["checks"]) == CHECKS
+    assert (await client.get("/api/protocol.json")).status_code == 400

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import GameError
@@ -77,6 +77,28 @@ def apply_state(character: Character, state: engine.LifeState) -> list[str]:
     return ["state", "game_clock", "age_years", "stage", "alive", "summary", "updated_at"]
 
 
+_SAVE_FIELDS = ("state", "game_clock", "age_years", "stage", "alive", "summary", "updated_at")
+
+
+def save_many(characters: list[Character], now: datetime) -> None:
+    """Write many advanced lives in one round of UPDATEs (the tick's hot path).
+
+    `bulk_update` builds one CASE expression over every row's JSON, which MySQL parses slowly;
+    an executemany of plain per-row UPDATEs costs a fraction of it (docs/performance.md).
+    """
+    if not characters:
+        return
+    fields = [Character._meta.get_field(name) for name in _SAVE_FIELDS]
+    table = connection.ops.quote_name(Character._meta.db_table)
+    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    rows = []
+    for character in characters:
+        character.updated_at = now
+        rows.append([f.get_db_prep_save(getattr(character, f.attname), connection) for f in fields] + [character.pk])
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608 - names from the model
+
+
 def save(
     *,
     character: Character,
@@ -102,7 +124,9 @@ def after_side_effects(
     event_dicts: list[dict[str, Any]],
     now: datetime,
     online: bool | None = None,
+    outbox: list | None = None,
 ) -> None:
+    """People mirror, milestone rewards, pushes or offline queue: all in the caller's transaction."""
     sync_people(character, before=before.get("people", []), after=character.state["people"])
     milestones.handle(player_id=character.player_id, character=character, events=event_dicts)
     notify.deliver(
@@ -113,6 +137,7 @@ def after_side_effects(
         events=event_dicts,
         now=now,
         online=online,
+        outbox=outbox,
     )
 
 

@@ -7,7 +7,7 @@ from game import selectors
 from game.services import life, offline
 from game.services.accounts import session_player_id, token_lookup
 
-__all__ = ["auth_reply", "drain_offline_pushes", "session_player_id", "token_owner"]
+__all__ = ["arrive", "auth_reply", "session_player_id", "sign_in", "sign_out", "token_owner"]
 
 
 def token_owner(token: str) -> tuple[int, int] | None:
@@ -28,13 +28,15 @@ def arrive(player_id: int) -> None:
     life.arrive(player_id=player_id)
 
 
-def depart(player_id: int) -> None:
+def sign_in(player_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Everything a socket needs at sign-in, in one trip to the database thread:
+    the life caught up, the `auth` reply's data, and the pushes kept while the player was away."""
+    arrive(player_id)
+    return auth_reply(player_id), offline.take(player_id=player_id)
+
+
+def sign_out(player_id: int) -> None:
     """A socket closed: once the player's last socket is gone, the offline clock starts."""
     presence.socket_closed(player_id)
     if not presence.is_online(player_id):
         life.leave(player_id=player_id)
-
-
-def drain_offline_pushes(player_id: int) -> list[dict[str, Any]]:
-    """Pushes that waited while the player was away, oldest first, each with its original `at`."""
-    return offline.take(player_id=player_id)

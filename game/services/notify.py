@@ -79,17 +79,23 @@ def deliver(
     events: list[dict[str, Any]],
     now: datetime,
     online: bool | None = None,
+    outbox: list[tuple[int, dict[str, Any]]] | None = None,
 ) -> None:
-    """Push `u` and the events to an online player; keep the events for an offline one."""
+    """Push `u` and the events to an online player; keep the events for an offline one.
+
+    With `outbox`, pushes are appended there for the caller to send in one go (the tick).
+    """
     pushes = event_pushes(character, events)
     if online is None:
         online = presence.is_online(player_id)
     if online:
         changed = changed_figures(before, after)
-        if changed:
-            push_to_player(player_id, {"type": "u", **changed})
-        for push in pushes:
-            push_to_player(player_id, push)
+        outgoing = ([{"type": "u", **changed}] if changed else []) + pushes
+        if outbox is not None:
+            outbox.extend((player_id, push) for push in outgoing)
+        else:
+            for push in outgoing:
+                push_to_player(player_id, push)
     else:
         when = [min(now, real_time_of(character, ev["at"])) for ev in events]
         offline.enqueue(player_id=player_id, pushes=list(zip(when, pushes, strict=True)))

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import presence
+from core.pushes import push_many
 from game import engine
 from game.engine.timeline import first_step_after
 from game.models import Character
@@ -48,7 +49,6 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
             report.skipped_locked += len(chunk) - len(rows)
             online = presence.online_among([c.player_id for c in rows])
             advanced = []
-            fields: list[str] = []
             for character in rows:
                 target = clock.game_time_at(character, now)
                 if target < first_step_after(character.game_clock):
@@ -57,10 +57,11 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
                 state, events = engine.advance(
                     engine.LifeState.from_dict(before), character.game_clock, target, [], content
                 )
-                fields = life.apply_state(character, state)
+                life.apply_state(character, state)
                 advanced.append((character, before, [ev.to_dict() for ev in events]))
             if advanced:
-                Character.objects.bulk_update([c for c, _, _ in advanced], [f for f in fields if f != "updated_at"])
+                life.save_many([c for c, _, _ in advanced], now)
+                outbox: list = []
                 for character, before, event_dicts in advanced:
                     life.after_side_effects(
                         character=character,
@@ -68,6 +69,8 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
                         event_dicts=event_dicts,
                         now=now,
                         online=character.player_id in online,
+                        outbox=outbox,
                     )
+                push_many(outbox)
             report.advanced += len(advanced)
     return report
