@@ -19,6 +19,7 @@ install: $(BIN)/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
 
 content: migrate
 	$(BIN)/python manage.py load_content

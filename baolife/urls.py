@@ -16,3 +16,5 @@ urlpatterns = [
     path("health/ready", core_views.ready, name="health-ready"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "core.http.not_found"

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 from pydantic import BaseModel, ValidationError
 
 from core.errors import GameError
@@ -52,9 +51,13 @@ def api(*methods: str) -> Callable:
 
     def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @csrf_exempt
-        @require_http_methods(list(methods))
         @functools.wraps(view)
         def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = JsonResponse({"error": {"code": "bad_request", "message": f"Use {', '.join(methods)}."}},
+                                        status=405)
+                response["Allow"] = ", ".join(methods)
+                return response
             try:
                 return view(request, *args, **kwargs)
             except GameError as exc:
@@ -67,3 +70,12 @@ def api(*methods: str) -> Callable:
         return inner
 
     return wrap
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 in the protocol's error shape for the API, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "not_found", "message": "No such endpoint."}}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

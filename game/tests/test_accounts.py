@@ -161,8 +161,16 @@ def test_banned_player_cannot_sign_in(client):
     assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
 
 
-def test_wrong_method_is_405(client):
-    assert client.get("/api/auth/device").status_code == 405
+def test_wrong_method_is_405_in_the_error_shape(client):
+    response = client.get("/api/auth/device")
+    assert response.status_code == 405 and response.json()["error"]["code"] == "bad_request"
+    assert response["Allow"] == "POST"
+
+
+def test_unknown_api_path_is_json_404(client, settings):
+    settings.DEBUG = False
+    response = client.get("/api/nope")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
 
 
 def test_purge_expired_tokens_keeps_live_ones():
