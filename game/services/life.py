@@ -59,6 +59,14 @@ def current_character(*, player_id: int, lock: bool) -> Character:
     return queryset.get(pk=character_id)
 
 
+def living_character(*, player_id: int) -> Character:
+    """The player's current life, row-locked; `forbidden` once it has ended."""
+    character = current_character(player_id=player_id, lock=True)
+    if not character.alive:
+        raise GameError("forbidden", "This life has ended; start a new one.", summary=character.summary)
+    return character
+
+
 def catch_up(character: Character, state: engine.LifeState, now: datetime) -> tuple[engine.LifeState, list]:
     """Run the engine from the life's clock to the game moment of real `now`."""
     target = clock.game_time_at(character, now)

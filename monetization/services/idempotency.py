@@ -32,14 +32,6 @@ def _replay(record: IdempotencyRecord, params_hash: str) -> dict[str, Any]:
     return record.reply
 
 
-def replayed(*, player_id: int, key: str | None, verb: str, params: dict[str, Any]) -> dict[str, Any] | None:
-    """The stored reply for a repeat, None for a new request (checked before rate limits)."""
-    if not key:
-        return None
-    record = IdempotencyRecord.objects.filter(key_hash=_digest(player_id, key)).first()
-    return _replay(record, _digest(verb, params)) if record else None
-
-
 def run_once(
     *, player_id: int, key: str | None, verb: str, params: dict[str, Any], fn: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Spending diamonds in the game (energy refills, time skips) and buying them in the stores.
 
-Every purchase: replayed reply for a repeated idempotency key, else the per-player rate limit,
-then one transaction that locks the life, then the player (ledger), charges and delivers.
+Every purchase runs once per idempotency key (a repeat gets the first reply), counts against
+the per-player rate limit, and in one transaction locks the life, then the player (ledger),
+charges and delivers.
 """
 
 from typing import Any
@@ -27,12 +28,6 @@ def _rate_limit(player_id: int, kind: str) -> None:
 
 
 def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
-    params = {"refill_type": refill_type}
-    replay = idempotency.replayed(
-        player_id=player_id, key=idempotency_key, verb="purchase_energy_refill", params=params
-    )
-    if replay is not None:
-        return replay
     item = catalog().energy_refills.get(refill_type)
     if item is None:
         raise GameError("bad_request", f"No refill {refill_type!r}.", fields=["refill_type"])
@@ -40,9 +35,7 @@ def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key:
     def buy() -> dict[str, Any]:
         _rate_limit(player_id, "energy_refill")  # here, so a duplicate waiting on its key is not counted
         now = timezone.now()
-        character = life.current_character(player_id=player_id, lock=True)
-        if not character.alive:
-            raise GameError("forbidden", "This life has ended; start a new one.")
+        character = life.living_character(player_id=player_id)
         energy_before = float(character.state["energy"])
         charge = ledger.diamonds_spend(
             player_id=player_id, amount=item.price, reason=Reason.ENERGY_REFILL, reference=f"refill:{refill_type}"
@@ -68,24 +61,19 @@ def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key:
         }
 
     return idempotency.run_once(
-        player_id=player_id, key=idempotency_key, verb="purchase_energy_refill", params=params, fn=buy
+        player_id=player_id, key=idempotency_key, verb="purchase_energy_refill", params={"refill_type": refill_type},
+        fn=buy,
     )
 
 
 def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
-    params = {"skip_type": skip_type}
-    replay = idempotency.replayed(player_id=player_id, key=idempotency_key, verb="purchase_time_skip", params=params)
-    if replay is not None:
-        return replay
     item = catalog().time_skips.get(skip_type)
     if item is None:
         raise GameError("bad_request", f"No time skip {skip_type!r}.", fields=["skip_type"])
 
     def buy() -> dict[str, Any]:
         _rate_limit(player_id, "time_skip")
-        character = life.current_character(player_id=player_id, lock=True)
-        if not character.alive:
-            raise GameError("forbidden", "This life has ended; start a new one.")
+        character = life.living_character(player_id=player_id)
         charge = ledger.diamonds_spend(
             player_id=player_id, amount=item.price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
         )
@@ -105,7 +93,7 @@ def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str |
         }
 
     return idempotency.run_once(
-        player_id=player_id, key=idempotency_key, verb="purchase_time_skip", params=params, fn=buy
+        player_id=player_id, key=idempotency_key, verb="purchase_time_skip", params={"skip_type": skip_type}, fn=buy
     )
 
 
