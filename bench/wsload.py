@@ -25,8 +25,9 @@ import sys
 import time
 import urllib.request
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,6 +138,8 @@ class Conn(asyncio.Protocol):
         self.frame = b""
         self.expect: bytes | None = None  # echo: the exact payload; game: None (check "ok":true)
         self.sent_at = 0.0
+        self.on_push: Callable[[bytes], None] | None = None  # gets every push frame (else skipped)
+        self.keep_open = False  # stay open when a closed loop ends (for the next phase)
 
     # asyncio callbacks
     def connection_made(self, transport: asyncio.Transport) -> None:
@@ -145,11 +148,12 @@ class Conn(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(ConnectionError(f"closed: {exc}"))
+            self.waiter.set_exception(ConnectionError(f"closed (code {self.close_code}): {exc}"))
         if self.run is not None and self.run.stopped is not None and not self.closing:
             self._fail(f"connection lost: {exc}")
 
     closing = False
+    close_code: int | None = None
 
     def data_received(self, data: bytes) -> None:
         buf = self.buf
@@ -199,8 +203,15 @@ class Conn(asyncio.Protocol):
         if opcode != 0x1:
             if opcode == 0x8:
                 code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
+                self.close_code = code
                 self._fail(f"server closed the socket ({code})")
-            return  # pong/ping: websockets answers pings itself; none are expected here
+            elif opcode == 0x9:  # the server's keepalive ping (uvicorn: every 20 s): answer, or it closes
+                self.transport.write(client_frame(payload, opcode=0xA))
+            return
+        if payload.startswith(b'{"type":"batch"'):  # a push, not a reply
+            if self.on_push is not None:
+                self.on_push(payload)
+            return
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(payload)
             return
@@ -209,8 +220,6 @@ class Conn(asyncio.Protocol):
             return
         now = time.perf_counter()
         if self.expect is None:
-            if payload.startswith(b'{"type":"batch"'):
-                return  # a push, not the reply
             ok = b'"ok":true' in payload
         else:
             ok = payload == self.expect
@@ -238,13 +247,17 @@ class Conn(asyncio.Protocol):
             return
         self.closing = True
         run = self.run
-        if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(CLOSE_FRAME)
-            self.transport.close()
+        if not self.keep_open:
+            self.close()
         if run is not None:
             run.running -= 1
             if run.running == 0 and run.stopped is not None and not run.stopped.done():
                 run.stopped.set_result(None)
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(CLOSE_FRAME)
+            self.transport.close()
 
     # setup
     async def handshake(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -252,17 +265,36 @@ class Conn(asyncio.Protocol):
         await self.waiter
 
     async def call(self, loop: asyncio.AbstractEventLoop, text: str) -> bytes:
+        """Send one frame and return the next reply (pushes go to `on_push` meanwhile)."""
         self.waiter = loop.create_future()
         self.transport.write(client_frame(text))
         payload = await self.waiter
         self.waiter = None
         return payload
 
+    async def timed_call(self, loop: asyncio.AbstractEventLoop, text: str) -> tuple[float, float, bytes]:
+        """`call`, timed: (sent at, reply at, reply), perf_counter seconds, the frame built beforehand."""
+        frame = client_frame(text)
+        self.waiter = loop.create_future()
+        sent = time.perf_counter()
+        self.transport.write(frame)
+        payload = await self.waiter
+        got = time.perf_counter()
+        self.waiter = None
+        return sent, got, payload
 
-async def _open(loop, host: str, port: int, path: str, token: str | None, n: int, deflate: bool) -> Conn:  # noqa: ANN001
+
+async def connect(loop, host: str, port: int, path: str = "/ws/play/", deflate: bool = True) -> Conn:  # noqa: ANN001
+    """An open WebSocket (handshake done), not signed in."""
     _, conn = await loop.create_connection(lambda: Conn(host, port, path, deflate), host, port)
     await conn.handshake(loop)
     conn.waiter = None
+    return conn
+
+
+async def open_conn(loop, host: str, port: int, path: str, token: str | None, n: int, deflate: bool) -> Conn:  # noqa: ANN001
+    """A socket signed in with `token` (None: the echo server), its `ping` frame pre-built."""
+    conn = await connect(loop, host, port, path, deflate)
     if token is not None:
         reply = json.loads(await conn.call(loop, json.dumps({"type": "auth", "id": "auth", "token": token})))
         if not (reply.get("type") == "auth" and reply.get("ok") is True and reply["data"]["player"]):
@@ -271,6 +303,32 @@ async def _open(loop, host: str, port: int, path: str, token: str | None, n: int
     conn.frame = client_frame(text)
     conn.expect = None if token is not None else text.encode()
     return conn
+
+
+async def closed_loop(conns: list[Conn], *, warmup: float, duration: float, start: float | None = None,
+                      keep_open: bool = False) -> Run:
+    """Closed loop of each socket's pre-built `frame` (from perf_counter `start`, default now): send,
+    wait for the reply, check it, send again; round trips recorded after `warmup` for `duration` s."""
+    loop = asyncio.get_running_loop()
+    base = time.perf_counter() if start is None else start
+    run = Run(base + warmup, base + warmup + duration)
+    run.stopped = loop.create_future()
+    run.running = len(conns)
+    await asyncio.sleep(max(0.0, base - time.perf_counter()))
+    for conn in conns:
+        conn.keep_open = keep_open
+        conn.run = run
+        conn.sent_at = time.perf_counter()
+        conn.transport.write(conn.frame)
+    try:
+        await asyncio.wait_for(run.stopped, warmup + duration + 30)
+    except TimeoutError:
+        run.error_count += 1
+        run.errors.append(f"{run.running} sockets never finished (no reply)")
+    if keep_open:
+        for conn in conns:
+            conn.run, conn.closing = None, False
+    return run
 
 
 
@@ -345,6 +403,18 @@ def percentile(sorted_values: list[float], q: float) -> float:
         return float("nan")
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
+
+def latency_summary(seconds: list[float] | array.array) -> dict:
+    """n, p50, p99 and max of round trips given in seconds, in milliseconds."""
+    values = sorted(seconds)
+    return {
+        "n": len(values),
+        "p50_ms": percentile(values, 0.50) * 1000,
+        "p99_ms": percentile(values, 0.99) * 1000,
+        "max_ms": values[-1] * 1000 if values else float("nan"),
+    }
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
@@ -355,14 +425,30 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def game_env(tmp: Path, args: argparse.Namespace) -> dict[str, str]:
+def split_cpus(pinned: bool) -> tuple[set[int] | None, set[int] | None, str]:
+    """(server CPUs, load CPUs, a note): on 2+ CPUs the server gets the first one, the load the rest."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if pinned and len(cpus) >= 2:
+        return {cpus[0]}, set(cpus[1:]), f"servers pinned to CPU {cpus[0]}, load to CPU {','.join(map(str, cpus[1:]))}"
+    return None, None, "not pinned"
+
+
+def warn_if_busy() -> None:
+    if hasattr(os, "getloadavg") and os.getloadavg()[0] > 0.5:
+        print(f"warning: load average {os.getloadavg()[0]:.1f} before start: other work will skew the figures")
+
+
+def game_env(tmp: Path, *, database_url: str | None = None, redis_url: str = "") -> dict[str, str]:
+    """The server's environment: the embedded default (SQLite file in `tmp`, in-memory channel layer
+    and buckets) unless `database_url` / `redis_url` say otherwise; the WebSocket frame limiter on,
+    its thresholds raised to 1e9 (its cost measured, never its refusals)."""
     env = dict(os.environ)
     raised = str(float(10**9))
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "baolife.settings.local",
-            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-            "REDIS_URL": "",  # embedded default: in-memory channel layer and buckets
+            "DATABASE_URL": database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
+            "REDIS_URL": redis_url,  # empty: embedded default, in-memory channel layer and buckets
             "DEBUG": "false",
             "LOG_LEVEL": "WARNING",
             "SENTRY_DSN": "",
@@ -373,5 +459,127 @@ def game_env(tmp: Path, args: argparse.Namespace) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if redis_url:
+        env["REDIS_KEY_PREFIX"] = f"bench{os.getpid()}"  # a fresh namespace: player ids restart at 1
     return env
 
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+
+
+@contextlib.contextmanager
+def throwaway_database(mysql: bool, tmp: Path) -> Iterator[dict[str, str]]:
+    """The server's environment on a fresh database: SQLite in `tmp`, or (`mysql`) a new MariaDB
+    database on 127.0.0.1:3306 with Redis on 127.0.0.1:6379, dropped afterwards. Migrated."""
+    if not mysql:
+        env = game_env(tmp)
+        migrate(env)
+        yield env
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import environ
+    import MySQLdb
+    from tick import ensure_database
+
+    url = os.environ.get("BENCH_MYSQL_URL", f"mysql://root@127.0.0.1:3306/baolife_bench_{os.getpid()}")
+    ensure_database(url)
+    env = game_env(tmp, database_url=url, redis_url=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    try:
+        migrate(env)
+        yield env
+    finally:
+        cfg = environ.Env.db_url_config(url)
+        conn = MySQLdb.connect(host=cfg["HOST"] or "127.0.0.1", port=int(cfg["PORT"] or 3306), user=cfg["USER"],
+                               passwd=cfg["PASSWORD"] or "")
+        conn.cursor().execute(f"DROP DATABASE IF EXISTS `{cfg['NAME']}`")
+        conn.close()
+
+
+def start_game(server: str, env: dict[str, str], cpus: set[int] | None) -> tuple[subprocess.Popen, int]:
+    """Start a game server (a SERVERS name) on a free port, pinned to `cpus`; wait until it answers."""
+    port = free_port()
+    cmd = [part.replace("{port}", str(port)) for part in SERVERS[server]]
+    print(f"starting {server}: {' '.join(cmd[1:])}", flush=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    pin(proc.pid, cpus)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/health/live", proc)
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, port
+
+
+def django_setup(env: dict[str, str]) -> None:
+    """Django in this process, on the server's database, to prepare rows before the server starts."""
+    os.environ.update(env)
+    os.environ["RUN_JOBS_IN_PROCESS"] = "false"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def aged_lives(count: int, years: int) -> list[dict]:
+    """`count` lives (their engine states as dicts) from the engine, aged `years` game years and alive."""
+    from game import engine
+    from game.services import content as content_service
+
+    content = content_service.current()
+    lives: list[dict] = []
+    seed = 0
+    while len(lives) < count:
+        seed += 1
+        state = engine.new_life(seed * 7919 + 1, (seed % 360) * engine.DAY, content)
+        state, _ = engine.advance(state, state.clock, state.clock + years * engine.YEAR, [], content)
+        if not state.dead:
+            lives.append(state.to_dict())
+    return lives
+
+
+def sign_in_players(count: int, prefix: str) -> list[tuple[int, str]]:
+    """`count` guest accounts (in-process, through the accounts service): (player id, token)."""
+    from game.services import accounts
+
+    sessions = [accounts.sign_in_device(device_id=f"{prefix}-{i:06d}") for i in range(count)]
+    return [(s.player_id, s.token) for s in sessions]
+
+
+def give_life(player_id: int, state: dict, *, last_seen: datetime, anchor_game: int | None = None) -> None:
+    """A life for the player through `start_life` (at `last_seen`), then set to `state` (an engine
+    state as a dict): people mirrored, the clock anchored at `last_seen` to `anchor_game` (default:
+    the state's clock), running until `last_seen` + GAME_OFFLINE_LIFE_DAYS."""
+    from game import engine
+    from game.services import life
+
+    character = life.start_life(player_id=player_id, now=last_seen)
+    before = character.state
+    fields = life.apply_state(character, engine.LifeState.from_dict(state))
+    character.name, character.seed = state["name"], state["seed"]
+    character.anchor_game = state["clock"] if anchor_game is None else anchor_game
+    character.save(update_fields=[*fields, "name", "seed", "anchor_game"])
+    life.sync_people(character, before=before["people"], after=character.state["people"])
+
+
+@contextlib.contextmanager
+def profiled(pid: int, out: Path | None, rate: int = 250) -> Iterator[None]:
+    """py-spy samples of process `pid` while the block runs, as collapsed stacks in `out` (None: off)."""
+    if out is None:
+        yield
+        return
+    spy = subprocess.Popen(
+        [str(BIN / "py-spy"), "record", "-p", str(pid), "-r", str(rate), "-f", "raw", "-o", str(out), "--nonblocking"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(0.5)  # attached before the load starts
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)
+        try:
+            spy.wait(30)
+        except subprocess.TimeoutExpired:
+            spy.kill()
+            spy.wait()
