@@ -96,6 +96,8 @@ class PlayConsumer:
         self.groups: list[str] = []
         self.tasks: set[asyncio.Task] = set()
         self.outbox: list[dict] = []
+        self.held: list[dict] | None = None
+        self.ended = False
         self.flush_handle: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -134,6 +136,7 @@ class PlayConsumer:
                 await self._cleanup()
 
     async def _cleanup(self) -> None:
+        self.ended = True
         connections.closed()
         if self.ctx is not None:
             await database_sync_to_async(live.sign_out)(self.ctx.player_id)
@@ -258,17 +261,33 @@ class PlayConsumer:
             for group in groups:
                 await self.layer.group_add(group, self.channel_name)
             self.groups = groups
-        data, waiting = await database_sync_to_async(live.sign_in)(player_id)
+        self.held = []  # live pushes wait until what was kept offline has gone out: oldest first
+        data = await database_sync_to_async(live.sign_in)(player_id)
         if token_id is not None:  # session-cookie sockets get no reply: they sent no `auth`
             await self._reply({"type": "auth", "id": rid, "ok": True, "data": data})
-        for push in waiting:  # what happened while away, oldest first, right after `auth`
+        waiting = await database_sync_to_async(live.offline_pushes)(player_id)
+        held, self.held = self.held, None
+        for push in waiting + held:  # what happened while away, each with its `at`, then what is new
             await self._push(push)
         await self._flush()
 
     # --- pushes ----------------------------------------------------------------------------
     async def _layer_loop(self) -> None:
+        failures = 0
         while True:
-            message = await self.layer.receive(self.channel_name)
+            try:
+                message = await self.layer.receive(self.channel_name)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a Redis hiccup must not end this socket's pushes
+                task = asyncio.current_task()
+                if self.ended or (task is not None and task.cancelling()):
+                    raise  # the socket is closing: a cancelled receive may surface as another error
+                failures += 1
+                logger.warning("channel layer receive failed (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(min(5.0, 0.1 * 2**failures))
+                continue
+            failures = 0
             kind = message.get("type")
             if kind == "push":
                 await self._push(message["push"])
@@ -277,6 +296,9 @@ class PlayConsumer:
 
     async def _push(self, push: dict) -> None:
         if self.closed:
+            return
+        if self.held is not None:
+            self.held.append(push)
             return
         self.outbox.append(push)
         if len(self.outbox) >= self.push_batch_size:
@@ -293,4 +315,7 @@ class PlayConsumer:
             self.flush_handle = None
         if self.outbox and not self.closed:
             messages, self.outbox = self.outbox, []
-            await self._reply({"type": "batch", "messages": messages})
+            try:
+                await self._reply({"type": "batch", "messages": messages})
+            except OSError:  # the client went away mid-flush (uvicorn's ClientDisconnected)
+                self.closed = True

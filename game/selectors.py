@@ -41,10 +41,16 @@ def character_object(character: Character) -> dict[str, Any]:
     return data
 
 
-def player_object(player_id: int) -> dict[str, Any]:
-    """The protocol's `playerObject`: the account and its current life."""
-    player = Player.objects.select_related("user", "current_character").get(pk=player_id)
-    character = player.current_character
+def player_object(player_id: int, *, character: Character | None = None) -> dict[str, Any]:
+    """The protocol's `playerObject`: the account and its current life.
+
+    Pass the `character` a caller has just saved, to spare reading and decoding its state again.
+    """
+    if character is None:
+        player = Player.objects.select_related("user", "current_character").get(pk=player_id)
+        character = player.current_character
+    else:
+        player = Player.objects.select_related("user").get(pk=player_id)
     return {
         "player_id": player.pk,
         "guest": player.is_guest,

@@ -41,7 +41,10 @@ def do_activity(*, player_id: int, activity: str, target: str | None = None) -> 
         if free:
             state.energy = spent_from
         life.save(character=character, before=before, state=state, events=events + done, now=timezone.now())
-        return {"player": selectors.player_object(player_id), "events": [ev.to_dict() for ev in done]}
+        return {
+            "player": selectors.player_object(player_id, character=character),
+            "events": [ev.to_dict() for ev in done],
+        }
 
 
 def choose(*, player_id: int, event_id: str, choice: str) -> dict[str, Any]:
@@ -56,7 +59,7 @@ def choose(*, player_id: int, event_id: str, choice: str) -> dict[str, Any]:
             "event_id": event_id,
             "choice": choice,
             "events": [ev.to_dict() for ev in done],
-            "player": selectors.player_object(player_id),
+            "player": selectors.player_object(player_id, character=character),
         }
 
 
@@ -103,9 +106,10 @@ def talk(*, player_id: int, person_id: str, text: str) -> dict[str, Any]:
 def start_new_life(*, player_id: int) -> dict[str, Any]:
     """After a death, a new life; refused while the current one goes on."""
     with transaction.atomic():
-        Player.objects.select_for_update().get(pk=player_id)
-        current = life.current_character(player_id=player_id, lock=True)
+        current = life.current_character(player_id=player_id, lock=True)  # the life first: the lock order
         if current.alive:
             raise GameError("conflict", "The current life has not ended.")
-        life.start_life(player_id=player_id)
-    return selectors.player_object(player_id)
+        if not Player.objects.filter(pk=player_id, current_character_id=current.pk).exists():
+            raise GameError("conflict", "A new life has already begun.")  # a concurrent request won
+        character = life.start_life(player_id=player_id)
+    return selectors.player_object(player_id, character=character)

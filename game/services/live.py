@@ -7,7 +7,7 @@ from game import selectors
 from game.services import life, offline
 from game.services.accounts import session_player_id, token_lookup
 
-__all__ = ["arrive", "auth_reply", "session_player_id", "sign_in", "sign_out", "token_owner"]
+__all__ = ["arrive", "auth_reply", "offline_pushes", "session_player_id", "sign_in", "sign_out", "token_owner"]
 
 
 def token_owner(token: str) -> tuple[int, int] | None:
@@ -28,11 +28,15 @@ def arrive(player_id: int) -> None:
     life.arrive(player_id=player_id)
 
 
-def sign_in(player_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Everything a socket needs at sign-in, in one trip to the database thread:
-    the life caught up, the `auth` reply's data, and the pushes kept while the player was away."""
+def sign_in(player_id: int) -> dict[str, Any]:
+    """A socket signed in: the life caught up, and the `auth` reply's data (one database trip)."""
     arrive(player_id)
-    return auth_reply(player_id), offline.take(player_id=player_id)
+    return auth_reply(player_id)
+
+
+def offline_pushes(player_id: int) -> list[dict[str, Any]]:
+    """The pushes kept while the player was away, oldest first; sent after the `auth` reply."""
+    return offline.take(player_id=player_id)
 
 
 def sign_out(player_id: int) -> None:

@@ -89,7 +89,7 @@ def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str |
         return {
             "skipped_seconds": skip.skipped_seconds,
             "summary": skip.summary,
-            "player": selectors.player_object(player_id),
+            "player": selectors.player_object(player_id, character=character),
         }
 
     return idempotency.run_once(
