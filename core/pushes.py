@@ -1,5 +1,11 @@
-"""Server-initiated messages: to every socket of a player, on any process, after commit."""
+"""Server-initiated messages: to every socket of a player, on any process, after commit.
 
+Everything a transaction queues goes out in one trip to the event loop once it commits (one
+`async_to_sync` hop per transaction, not one per message); a rolled-back transaction, or
+savepoint, sends nothing. Outside a transaction a message goes at once.
+"""
+
+from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -15,37 +21,61 @@ def token_group(token_id: int) -> str:
     return f"token.{token_id}"
 
 
-def _group_send(group: str, message: dict[str, Any]) -> None:
+async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, message)
+    if layer is None:
+        return
+    for group, message in messages:
+        await layer.group_send(group, message)
+
+
+@dataclass
+class _Pending:
+    messages: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def flush(self) -> None:
+        messages, self.messages = self.messages, []
+        if messages:
+            async_to_sync(_send_all)(messages)
+
+
+def _queue(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        async_to_sync(_send_all)(messages)
+        return
+    # One buffer per savepoint state: Django drops a rolled-back savepoint's callbacks, and a
+    # buffer whose callback is gone is never reused, so its messages are never sent.
+    buffers: dict[tuple, _Pending] = connection.__dict__.setdefault("_baolife_pushes", {})
+    key = tuple(connection.savepoint_ids)
+    pending = buffers.get(key)
+    if pending is None or not _registered(connection, pending):
+        for stale in [k for k, p in buffers.items() if not _registered(connection, p)]:
+            del buffers[stale]  # committed (sent) or rolled back (dropped): either way done
+        pending = buffers[key] = _Pending()
+        transaction.on_commit(pending.flush)
+    pending.messages.extend(messages)
+
+
+def _registered(connection: Any, pending: _Pending) -> bool:
+    return any(entry[1] == pending.flush for entry in connection.run_on_commit)
 
 
 def push_to_player(player_id: int, push: dict[str, Any]) -> None:
     """Queue a push (`{"type": "u", ...}`) for the player's sockets once the transaction commits."""
-    transaction.on_commit(lambda: _group_send(player_group(player_id), {"type": "push", "push": push}))
+    _queue([(player_group(player_id), {"type": "push", "push": push})])
 
 
 def push_many(pushes: list[tuple[int, dict[str, Any]]]) -> None:
-    """Queue many players' pushes, sent together after commit (one trip to the event loop, not one each)."""
-    if not pushes:
-        return
-
-    async def send_all() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        for player_id, push in pushes:
-            await layer.group_send(player_group(player_id), {"type": "push", "push": push})
-
-    transaction.on_commit(lambda: async_to_sync(send_all)())
+    """Queue many players' pushes at once (the tick)."""
+    _queue([(player_group(player_id), {"type": "push", "push": push}) for player_id, push in pushes])
 
 
 def close_player_sockets(player_id: int, code: int = 4003) -> None:
     """Close every socket of the player (ban, deletion), on every process, after commit."""
-    transaction.on_commit(lambda: _group_send(player_group(player_id), {"type": "close", "code": code}))
+    _queue([(player_group(player_id), {"type": "close", "code": code})])
 
 
 def close_token_sockets(token_id: int, code: int = 4003) -> None:
     """Close the sockets signed in with one token (logout), after commit."""
-    transaction.on_commit(lambda: _group_send(token_group(token_id), {"type": "close", "code": code}))
+    _queue([(token_group(token_id), {"type": "close", "code": code})])

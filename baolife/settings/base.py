@@ -1,5 +1,6 @@
 """Settings shared by every deployment. One `environ.Env`; every connection from the environment."""
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -107,6 +108,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Without `collectstatic` (development, tests, benches) WhiteNoise serves from the apps' own folders.
+WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # --- Accounts
 AUTH_TOKEN_TTL_DAYS = env.int("AUTH_TOKEN_TTL_DAYS", default=30)
