@@ -69,3 +69,19 @@ async def test_ban_from_another_process_closes_socket(asgi_app, make_player):
            "REDIS_KEY_PREFIX": django_settings.REDIS_KEY_PREFIX}
     await sync_to_async(subprocess.run)([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
     assert await client.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}
+
+
+async def test_pushes_survive_a_channel_layer_failure(asgi_app, make_player, settings):
+    from core.pushes import push_to_player
+    from game.tests.flaky_layer import FlakyOnceLayer
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "game.tests.flaky_layer.FlakyOnceLayer"}}
+    FlakyOnceLayer.failed = 0
+    player, token = await sync_to_async(make_player)()
+    client = await signed_in(asgi_app, token)
+    await sync_to_async(push_to_player)(player.pk, {"type": "u", "diamonds": 3})
+    frame = json.loads(await client.comm.receive_from(timeout=5))
+    assert FlakyOnceLayer.failed == 1
+    assert frame == {"type": "batch", "messages": [{"type": "u", "diamonds": 3}]}
+    await client.close()
+
