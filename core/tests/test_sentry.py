@@ -298,3 +298,9 @@ async def test_http_view_crash_reaches_sentry_with_ref_and_without_pii(
     assert not {"cookies", "data", "env", "query_string"} & set(event["request"])
     assert event["exception"]["values"][-1]["value"] == f"login store failed for {FILTERED} from {FILTERED}"
     _assert_no_pii(raw, EMAIL, IP, token, PASSWORD, "s3cr3tSessionCookieValue")
+
+
+def test_sampling_is_ten_percent_traces_and_profiles(sentry_stub: SentryStub) -> None:
+    options = sentry_sdk.get_client().options
+    assert options["traces_sample_rate"] == 0.1
+    assert options["profile_session_sample_rate"] == 0.1 and options["profile_lifecycle"] == "trace"
