@@ -177,15 +177,18 @@ def arrive(*, player_id: int, now: datetime | None = None) -> Character:
         before = character.state
         state, events = catch_up(character, engine.LifeState.from_dict(before), now)
         extra = clock.resume(character, now)
-        save(
-            character=character,
-            before=before,
-            state=state,
-            events=events,
-            now=now,
-            extra_fields=tuple(extra),
-            online=False,
-        )
+        if state.clock == character.game_clock and not events:
+            character.save(update_fields=extra)  # the tick kept it current: only the clock's anchor moves
+        else:
+            save(
+                character=character,
+                before=before,
+                state=state,
+                events=events,
+                now=now,
+                extra_fields=tuple(extra),
+                online=False,
+            )
         Player.objects.filter(pk=player_id).update(last_seen_at=now)
     return character
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from core import presence
 from game import selectors
+from game.models import Character
 from game.services import life, offline
 from game.services.accounts import session_player_id, token_lookup
 
@@ -16,22 +17,20 @@ def token_owner(token: str) -> tuple[int, int] | None:
     return (row.player_id, row.pk) if row else None
 
 
-def auth_reply(player_id: int) -> dict[str, Any]:
-    """The `auth` reply's data: the playerObject, and the deletion date during a grace period."""
-    data: dict[str, Any] = {"player": selectors.player_object(player_id)}
-    return data
+def auth_reply(player_id: int, character: Character | None = None) -> dict[str, Any]:
+    """The `auth` reply's data: the playerObject (of the life just saved, when given)."""
+    return {"player": selectors.player_object(player_id, character=character)}
 
 
-def arrive(player_id: int) -> None:
+def arrive(player_id: int) -> Character:
     """A socket signed in: the player is online and their life catches up to now."""
     presence.socket_opened(player_id)
-    life.arrive(player_id=player_id)
+    return life.arrive(player_id=player_id)
 
 
 def sign_in(player_id: int) -> dict[str, Any]:
     """A socket signed in: the life caught up, and the `auth` reply's data (one database trip)."""
-    arrive(player_id)
-    return auth_reply(player_id)
+    return auth_reply(player_id, arrive(player_id))
 
 
 def offline_pushes(player_id: int) -> list[dict[str, Any]]:
