@@ -44,10 +44,11 @@ def touch(player_id: int) -> None:
 
 def refresh_local() -> None:
     """Heartbeat: re-mark every player with a socket in this process."""
-    if _local:
+    players = list(_local)  # a copy: sockets open and close while this runs
+    if players:
         now = time.monotonic()
-        cache.set_many({_key(pid): 1 for pid in _local}, timeout=TTL_SECONDS)
-        for pid in _local:
+        cache.set_many({_key(pid): 1 for pid in players}, timeout=TTL_SECONDS)
+        for pid in players:
             _refreshed[pid] = now
 
 

@@ -5,12 +5,15 @@ Everything a transaction queues goes out in one trip to the event loop once it c
 savepoint, sends nothing. Outside a transaction a message goes at once.
 """
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+logger = logging.getLogger("baolife.pushes")
 
 
 def player_group(player_id: int) -> str:
@@ -22,11 +25,15 @@ def token_group(token_id: int) -> str:
 
 
 async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send, never raise: this runs after commit, so a failure must not turn a done change into an error."""
     layer = get_channel_layer()
     if layer is None:
         return
     for group, message in messages:
-        await layer.group_send(group, message)
+        try:
+            await layer.group_send(group, message)
+        except Exception as exc:  # noqa: BLE001 - the change is committed; losing a push beats a false error
+            logger.warning("push to %s lost: %s", group, type(exc).__name__)
 
 
 @dataclass

@@ -31,7 +31,8 @@ async def _job_loop() -> None:
             if now >= next_run[name]:
                 next_run[name] = now + job.every_seconds
                 try:
-                    await sync_to_async(run_job)(name)
+                    # not the sockets' database thread: a long tick must not stall their verbs
+                    await sync_to_async(run_job, thread_sensitive=False)(name)
                 except Exception as exc:  # noqa: BLE001 - a failing job must not stop the others
                     report_exception(exc, player_id=None, where=f"job:{name}")
         await asyncio.sleep(max(0.05, min(next_run.values()) - time.monotonic()))
@@ -40,8 +41,11 @@ async def _job_loop() -> None:
 async def _heartbeat_loop() -> None:
     while True:
         await asyncio.sleep(30)
-        await sync_to_async(connections.heartbeat, thread_sensitive=False)()
-        await sync_to_async(presence.refresh_local, thread_sensitive=False)()
+        try:
+            await sync_to_async(connections.heartbeat)()
+            await sync_to_async(presence.refresh_local)()
+        except Exception as exc:  # noqa: BLE001 - a Redis blip must not end the heartbeat for good
+            report_exception(exc, player_id=None, where="heartbeat")
 
 
 async def lifespan(scope: dict, receive: Any, send: Any) -> None:

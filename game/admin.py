@@ -39,6 +39,9 @@ class PlayerAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: Player, form: object, change: bool) -> None:
+        """Every field is read-only here: never write the row back (it would undo a concurrent purchase)."""
+
     @admin.action(description="Ban the selected players (closes their sockets)")
     def ban_players(self, request: HttpRequest, queryset: QuerySet) -> None:
         for player_id in queryset.values_list("pk", flat=True):

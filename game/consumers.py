@@ -38,7 +38,7 @@ try:  # the C scanner, called directly: `json.loads` goes through two Python fra
         """json.loads(text): the scanner when it takes the whole text, else json.loads itself."""
         try:
             value, end = _scan(text, 0)
-        except (StopIteration, ValueError):
+        except (StopIteration, ValueError, RecursionError):
             return json.loads(text)  # leading whitespace, or invalid: json.loads' own answer
         return value if end == len(text) else json.loads(text)
 except ImportError:  # pragma: no cover - CPython always has it
@@ -120,9 +120,12 @@ class PlayConsumer:
                     self.channel_name = await self.layer.new_channel()
                     self._spawn(self._layer_loop())
                 player_id = await database_sync_to_async(live.session_player_id)(self.scope.get("user"))
-                if player_id is not None:
-                    await self._authenticate(player_id, token_id=None)
-                else:
+                try:
+                    if player_id is not None:
+                        await self._authenticate(player_id, token_id=None)
+                except Exception as exc:  # noqa: BLE001 - the socket may still sign in with `auth`
+                    report_exception(exc, player_id=player_id, where="ws:session-sign-in")
+                if self.ctx is None:
                     self._spawn(self._auth_deadline())
                 while True:
                     message = await self.receive()
@@ -136,17 +139,19 @@ class PlayConsumer:
                 await self._cleanup()
 
     async def _cleanup(self) -> None:
+        """Every step runs, whatever fails before it: a leaked task or group outlives the socket."""
         self.ended = True
-        connections.closed()
-        if self.ctx is not None:
-            await database_sync_to_async(live.sign_out)(self.ctx.player_id)
         if self.flush_handle is not None:
             self.flush_handle.cancel()
         for task in list(self.tasks):
             task.cancel()
-        if self.layer is not None and self.channel_name:
-            for group in self.groups:
-                await self.layer.group_discard(group, self.channel_name)
+        await self._leave_groups()
+        try:
+            connections.closed()
+            if self.ctx is not None:
+                await database_sync_to_async(live.sign_out)(self.ctx.player_id)
+        except Exception as exc:  # noqa: BLE001
+            report_exception(exc, player_id=self.ctx.player_id if self.ctx else None, where="ws:close")
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -181,7 +186,7 @@ class PlayConsumer:
             return
         try:
             frame = _loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
             await self._error("error", None, {"code": "bad_request", "message": "Frame is not valid JSON."})
             return
         if not isinstance(frame, dict):
@@ -200,7 +205,10 @@ class PlayConsumer:
             return
         retry = self.bucket.take()
         if retry is None and self.lease is not None:
-            retry = self.lease.take()
+            try:
+                retry = self.lease.take()
+            except Exception:  # noqa: BLE001 - the shared bucket is down: the socket's own bucket still holds
+                retry = None
         if retry is not None:
             await self._error(verb_name, rid, {"code": "rate_limited", "message": "Too many requests.",
                                                "retry_after": round(retry, 3)})
@@ -211,7 +219,10 @@ class PlayConsumer:
             else:
                 await self._error(verb_name, rid, {"code": "unauthenticated", "message": "Send `auth` first."})
             return
-        presence.touch(self.ctx.player_id)
+        try:
+            presence.touch(self.ctx.player_id)
+        except Exception:  # noqa: BLE001, S110 - the heartbeat re-marks within 30 s
+            pass
         verb = self.verbs.get(verb_name)
         if verb is None:
             await self._error(verb_name, rid, {"code": "unknown_type", "message": f"No verb {verb_name!r}."})
@@ -253,23 +264,50 @@ class PlayConsumer:
             await self._error("auth", rid, {"code": "internal", "message": "Server error.", "ref": ref})
 
     async def _authenticate(self, player_id: int, *, token_id: int | None, rid: Any = None) -> None:
+        """Join the player's groups, catch the life up, answer, then send what was kept offline.
+
+        Live pushes are held from before the groups are joined until the kept ones are out, so
+        nothing overtakes the `auth` reply and the order stays oldest first. If signing in fails,
+        the socket is left as it was: not signed in, in no group.
+        """
+        self.held = []
+        groups = [player_group(player_id)] + ([token_group(token_id)] if token_id else [])
+        try:
+            if self.layer is not None:
+                for group in groups:
+                    await self.layer.group_add(group, self.channel_name)
+                self.groups = groups
+            data = await database_sync_to_async(live.sign_in)(player_id)
+        except BaseException:
+            self.held = None
+            await self._leave_groups()
+            raise
         self.ctx = Context(player_id=player_id, token_id=token_id)
         self.lease = PlayerLease(player_id)
         sentry_sdk.get_isolation_scope().set_user({"id": str(player_id)})
-        groups = [player_group(player_id)] + ([token_group(token_id)] if token_id else [])
-        if self.layer is not None:
-            for group in groups:
-                await self.layer.group_add(group, self.channel_name)
-            self.groups = groups
-        self.held = []  # live pushes wait until what was kept offline has gone out: oldest first
-        data = await database_sync_to_async(live.sign_in)(player_id)
         if token_id is not None:  # session-cookie sockets get no reply: they sent no `auth`
             await self._reply({"type": "auth", "id": rid, "ok": True, "data": data})
-        waiting = await database_sync_to_async(live.offline_pushes)(player_id)
-        held, self.held = self.held, None
+        waiting: list[dict] = []
+        kept_ids: list[int] = []
+        try:
+            waiting, kept_ids = await database_sync_to_async(live.offline_pushes)(player_id)
+        except Exception as exc:  # noqa: BLE001 - they stay kept for the next sign-in
+            report_exception(exc, player_id=player_id, where="ws:offline-pushes")
+        held, self.held = self.held or [], None
         for push in waiting + held:  # what happened while away, each with its `at`, then what is new
             await self._push(push)
         await self._flush()
+        if kept_ids and not self.closed:  # delivered: only now do they leave the queue
+            await database_sync_to_async(live.offline_delivered)(player_id, kept_ids)
+
+    async def _leave_groups(self) -> None:
+        if self.layer is not None and self.channel_name:
+            for group in self.groups:
+                try:
+                    await self.layer.group_discard(group, self.channel_name)
+                except Exception:  # noqa: BLE001, S110 - the group entry expires on its own
+                    pass
+        self.groups = []
 
     # --- pushes ----------------------------------------------------------------------------
     async def _layer_loop(self) -> None:

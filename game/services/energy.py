@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db.models import F
 from django.utils import timezone
 
+from core.errors import GameError
 from game import engine
 from game.models import Character, Player
 from game.services import content as content_service
@@ -39,6 +40,8 @@ def add_energy(*, character: Character, amount: float, now: datetime | None = No
     now = now or timezone.now()
     before = character.state
     state, events = life.catch_up(character, engine.LifeState.from_dict(before), now)
+    if state.dead:  # died while catching up: refuse, so the caller's charge rolls back
+        raise GameError("forbidden", "This life has ended; start a new one.", summary=state.summary)
     state.energy = round(min(content_service.current().config.energy.max, state.energy + amount), 3)
     life.save(character=character, before=before, state=state, events=events, now=now)
     return state.energy

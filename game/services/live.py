@@ -8,7 +8,16 @@ from game.models import Character
 from game.services import life, offline
 from game.services.accounts import session_player_id, token_lookup
 
-__all__ = ["arrive", "auth_reply", "offline_pushes", "session_player_id", "sign_in", "sign_out", "token_owner"]
+__all__ = [
+    "arrive",
+    "auth_reply",
+    "offline_delivered",
+    "offline_pushes",
+    "session_player_id",
+    "sign_in",
+    "sign_out",
+    "token_owner",
+]
 
 
 def token_owner(token: str) -> tuple[int, int] | None:
@@ -23,9 +32,10 @@ def auth_reply(player_id: int, character: Character | None = None) -> dict[str, 
 
 
 def arrive(player_id: int) -> Character:
-    """A socket signed in: the player is online and their life catches up to now."""
+    """A socket signed in: the life catches up to now, then the player counts as online."""
+    character = life.arrive(player_id=player_id)
     presence.socket_opened(player_id)
-    return life.arrive(player_id=player_id)
+    return character
 
 
 def sign_in(player_id: int) -> dict[str, Any]:
@@ -33,9 +43,14 @@ def sign_in(player_id: int) -> dict[str, Any]:
     return auth_reply(player_id, arrive(player_id))
 
 
-def offline_pushes(player_id: int) -> list[dict[str, Any]]:
-    """The pushes kept while the player was away, oldest first; sent after the `auth` reply."""
-    return offline.take(player_id=player_id)
+def offline_pushes(player_id: int) -> tuple[list[dict[str, Any]], list[int]]:
+    """The pushes kept while the player was away, oldest first, and their ids (to confirm later)."""
+    return offline.pending(player_id=player_id)
+
+
+def offline_delivered(player_id: int, ids: list[int]) -> None:
+    """The socket sent them: they leave the queue."""
+    offline.delivered(player_id=player_id, ids=ids)
 
 
 def sign_out(player_id: int) -> None:

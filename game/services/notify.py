@@ -23,15 +23,17 @@ def person_object(person: dict[str, Any]) -> dict[str, Any]:
 
 
 def question_push(character: Character, question: dict[str, Any]) -> dict[str, Any]:
-    expires = question.get("expires_at")
-    return {
+    push = {
         "type": "questionEvent",
         "event_id": question["event_id"] if "event_id" in question else question["id"],
         "text": question["text"],
         "choices": question["choices"],
-        "expires_at": real_time_of(character, expires).isoformat() if expires is not None else None,
-        "game_expires_at": expires,
     }
+    expires = question.get("expires_at")
+    if expires is not None:  # optional in the protocol: left out rather than null
+        push["expires_at"] = real_time_of(character, expires).isoformat()
+        push["game_expires_at"] = expires
+    return push
 
 
 def event_pushes(character: Character, events: list[dict[str, Any]]) -> list[dict[str, Any]]:

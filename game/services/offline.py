@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from game.models import OfflineEvent
@@ -24,18 +23,24 @@ def enqueue(*, player_id: int, pushes: list[tuple[datetime, dict[str, Any]]]) ->
         OfflineEvent.objects.filter(player_id=player_id, id__lte=cutoff_id).delete()
 
 
-def take(*, player_id: int) -> list[dict[str, Any]]:
-    """The kept pushes, oldest first, each with its original `at`; they leave the queue."""
+def pending(*, player_id: int) -> tuple[list[dict[str, Any]], list[int]]:
+    """The kept pushes, oldest first, each with its original `at`, and their ids.
+
+    They stay queued until `delivered` confirms them, so a socket that drops mid-way loses none
+    (a second socket signing in meanwhile may receive them too: at least once, never never).
+    """
     horizon = timezone.now() - timedelta(days=settings.GAME_OFFLINE_QUEUE_DAYS)
-    with transaction.atomic():
-        rows = list(
-            OfflineEvent.objects.filter(player_id=player_id, at__gte=horizon)
-            .order_by("id")
-            .values_list("id", "at", "push")[: settings.GAME_OFFLINE_QUEUE_MAX]
-        )
-        if rows:
-            OfflineEvent.objects.filter(player_id=player_id, id__lte=rows[-1][0]).delete()
-    return [{**push, "at": at.isoformat()} for _, at, push in rows]
+    rows = list(
+        OfflineEvent.objects.filter(player_id=player_id, at__gte=horizon)
+        .order_by("id")
+        .values_list("id", "at", "push")[: settings.GAME_OFFLINE_QUEUE_MAX]
+    )
+    return [{**push, "at": at.isoformat()} for _, at, push in rows], [row[0] for row in rows]
+
+
+def delivered(*, player_id: int, ids: list[int]) -> None:
+    """Drop the pushes a socket has sent."""
+    OfflineEvent.objects.filter(player_id=player_id, id__in=ids).delete()
 
 
 def purge_expired() -> int:

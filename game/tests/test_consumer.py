@@ -96,6 +96,7 @@ async def test_authenticated_socket_is_not_closed_at_deadline(asgi_app, make_pla
         ('"string"', None),
         ("42", None),
         ("null", None),
+        ("[" * 30000 + "]" * 30000, None),  # nesting deeper than the parser goes, within 64 KiB
         ('{"id": "x"}', ["type"]),
         ('{"type": 5, "id": "x"}', ["type"]),
         ('{"type": "ping", "id": 7}', ["id"]),

@@ -180,9 +180,11 @@ def test_tick_queues_events_for_offline_players_and_auth_drains_them(make_player
     queued = OfflineEvent.objects.filter(player_id=player.pk).count()
     assert queued > 0
     assert Character.objects.get(player_id=player.pk).game_clock > start
-    pushes = offline.take(player_id=player.pk)
+    pushes, ids = offline.pending(player_id=player.pk)
     assert len(pushes) == queued and all("at" in p for p in pushes)
     assert [p["at"] for p in pushes] == sorted(p["at"] for p in pushes)
+    assert OfflineEvent.objects.filter(player_id=player.pk).count() == queued  # kept until delivered
+    offline.delivered(player_id=player.pk, ids=ids)
     assert OfflineEvent.objects.filter(player_id=player.pk).count() == 0
 
 
@@ -191,7 +193,7 @@ def test_offline_queue_keeps_at_most_the_newest_thousand(make_player, settings):
     player, _ = make_player()
     now = timezone.now()
     offline.enqueue(player_id=player.pk, pushes=[(now, {"type": "messageEvent", "n": i}) for i in range(8)])
-    assert [p["n"] for p in offline.take(player_id=player.pk)] == [3, 4, 5, 6, 7]
+    assert [p["n"] for p in offline.pending(player_id=player.pk)[0]] == [3, 4, 5, 6, 7]
 
 
 def test_life_pauses_after_seven_days_away_and_resumes(make_player):

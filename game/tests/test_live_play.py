@@ -117,3 +117,38 @@ async def test_disconnect_starts_the_offline_clock(asgi_app, make_player):
     await client.close()
     character = await sync_to_async(Character.objects.get)(player_id=player.pk)
     assert character.active_until > timezone.now() + timedelta(days=6, hours=23)
+
+
+async def test_offline_events_stay_queued_until_delivered(asgi_app, make_player):
+    player, token = await sync_to_async(make_player)()
+    now = timezone.now()
+    await sync_to_async(offline.enqueue)(player_id=player.pk, pushes=[(now, {"type": "messageEvent", "text": "x"})])
+    pushes, ids = await sync_to_async(offline.pending)(player_id=player.pk)
+    assert [p["text"] for p in pushes] == ["x"]
+    assert await sync_to_async(OfflineEvent.objects.filter(player_id=player.pk).count)() == 1  # not yet sent
+    client = Client(asgi_app)
+    await client.connect()
+    await client.request("auth", rid="a", token=token)
+    frame = await client.recv_raw()
+    assert [m["text"] for m in frame["messages"] if m["type"] == "messageEvent"][-1] == "x"
+    await client.close()
+    assert await sync_to_async(OfflineEvent.objects.filter(player_id=player.pk).count)() == 0
+
+
+async def test_failed_sign_in_leaves_the_socket_signed_out(asgi_app, make_player, monkeypatch):
+    from game.services import live
+
+    player, token = await sync_to_async(make_player)()
+
+    def broken(player_id: int) -> dict:
+        raise RuntimeError("lock wait timeout")
+
+    monkeypatch.setattr(live, "sign_in", broken)
+    client = Client(asgi_app)
+    await client.connect()
+    reply = await client.request("auth", rid="a", token=token)
+    assert reply["error"]["code"] == "internal"
+    assert (await client.request("ping", rid="p"))["error"]["code"] == "unauthenticated"
+    monkeypatch.undo()
+    assert (await client.request("auth", rid="b", token=token))["ok"]
+    await client.close()

@@ -3,10 +3,12 @@
 import logging
 
 import sentry_sdk
+from django.db import transaction
 from django.db.models import Sum
 
 from game.models import Player
 from monetization.models import DiamondTransaction, PlayerWallet, ReconciliationIssue
+from monetization.services.ledger import lock_players
 
 logger = logging.getLogger("baolife.economy")
 
@@ -27,21 +29,31 @@ def reconcile() -> list[ReconciliationIssue]:
             continue
         if player_id in open_issues:
             continue
-        issue = ReconciliationIssue.objects.create(
-            player_id=player_id,
-            balance=balance,
-            ledger_sum=ledger["total"] or 0,
-            debt=debt,
-            ledger_debt=ledger["debt"] or 0,
-        )
+        issue = _confirmed_mismatch(player_id)
+        if issue is None:  # a purchase landed between the two reads: not a mismatch
+            continue
         logger.error(
             "diamond balance mismatch: player %s has %s, ledger says %s (debt %s vs %s)",
             player_id,
-            balance,
+            issue.balance,
             issue.ledger_sum,
-            debt,
+            issue.debt,
             issue.ledger_debt,
         )
         sentry_sdk.capture_message(f"diamond balance mismatch for player {player_id}", level="error")
         found.append(issue)
     return found
+
+
+def _confirmed_mismatch(player_id: int) -> ReconciliationIssue | None:
+    """Re-read balance, debt and ledger under the player's lock, so a purchase in flight is not flagged."""
+    with transaction.atomic():
+        player = lock_players([player_id])[player_id]
+        sums = DiamondTransaction.objects.filter(player_id=player_id).aggregate(total=Sum("amount"),
+                                                                              debt=Sum("debt_change"))
+        debt = PlayerWallet.objects.filter(player_id=player_id).values_list("debt", flat=True).first() or 0
+        total, ledger_debt = sums["total"] or 0, sums["debt"] or 0
+        if player.diamonds == total and debt == ledger_debt:
+            return None
+        return ReconciliationIssue.objects.create(player_id=player_id, balance=player.diamonds, ledger_sum=total,
+                                                  debt=debt, ledger_debt=ledger_debt)

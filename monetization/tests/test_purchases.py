@@ -169,3 +169,20 @@ def test_hundred_concurrent_identical_purchases_charge_once(make_player):
     assert EnergyRefillPurchase.objects.count() == 1
     player.refresh_from_db()
     assert player.diamonds == 90
+
+
+@pytest.mark.django_db(transaction=True)
+def test_push_failure_after_commit_does_not_fail_the_purchase(make_player, settings):
+    from channels.layers import channel_layers
+
+    player, _ = make_player()
+    live.arrive(player.pk)
+    ledger.diamonds_credit(player_id=player.pk, amount=100, reason=Reason.OPERATOR_GRANT)
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "game.tests.flaky_layer.BrokenSendLayer"}}
+    channel_layers.backends.clear()
+    reply = purchases.purchase_energy_refill(player_id=player.pk, refill_type="small", idempotency_key="once")
+    assert reply["diamonds"] == 90
+    assert purchases.purchase_energy_refill(player_id=player.pk, refill_type="small",
+                                            idempotency_key="once") == reply
+    player.refresh_from_db()
+    assert player.diamonds == 90
