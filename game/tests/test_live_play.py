@@ -86,16 +86,11 @@ async def test_talk_over_the_socket_pushes_conversation_lines(asgi_app, make_pla
     await sync_to_async(life.arrive)(player_id=player.pk)
 
     def grow() -> str:
-        from game import engine
+        from game.tests.test_life import grow_up
 
-        character = Character.objects.get(player_id=player.pk)
-        content = life.content_service.current()
-        state, _ = engine.advance(engine.LifeState.from_dict(character.state), character.game_clock,
-                                  character.game_clock + 12 * engine.YEAR, [], content)
-        life.apply_state(character, state)
-        character.anchor_game, character.anchor_real = state.clock, timezone.now()
-        character.save()
-        return next(p["id"] for p in state.to_dict()["people"] if p["relation"] == "parent" and p["alive"])
+        grow_up(player.pk, 12)
+        state = life.current_character(player_id=player.pk, lock=False).state
+        return next(p["id"] for p in state["people"] if p["relation"] in ("parent", "sibling") and p["alive"])
 
     parent = await sync_to_async(grow)()
     client = await signed_in(asgi_app, token)
