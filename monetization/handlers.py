@@ -2,6 +2,8 @@
 
 from typing import Any, Literal
 
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from pydantic import Field
 
 from core.errors import GameError
@@ -48,17 +50,20 @@ def purchase_time_skip(ctx: Context, params: TimeSkipParams) -> dict[str, Any]:
     )
 
 
-@verb("purchase_diamonds", PurchaseDiamondsParams)
-def purchase_diamonds(ctx: Context, params: PurchaseDiamondsParams) -> dict[str, Any]:
+@verb("purchase_diamonds", PurchaseDiamondsParams, is_async=True)
+async def purchase_diamonds(ctx: Context, params: PurchaseDiamondsParams) -> dict[str, Any]:
+    """The store is asked on a worker thread, the grant made on the database thread."""
     needed = "signed_transaction" if params.platform == "apple" else "purchase_token"
     if not getattr(params, needed):
         raise GameError("bad_request", f"{params.platform} purchases need `{needed}`.", fields=[needed])
-    return purchases.purchase_diamonds(
-        player_id=ctx.player_id,
+    purchase = await sync_to_async(purchases.verify_store_purchase, thread_sensitive=False)(
         platform=params.platform,
         product_id=params.product_id,
         signed_transaction=params.signed_transaction,
         purchase_token=params.purchase_token,
+    )
+    return await database_sync_to_async(purchases.redeem_store_purchase)(
+        player_id=ctx.player_id, purchase=purchase, purchase_token=params.purchase_token or ""
     )
 
 

@@ -152,9 +152,11 @@ def _already_processed(row: ProcessedTransaction, player_id: int) -> dict[str, A
     }
 
 
-def purchase_diamonds(
-    *, player_id: int, platform: str, product_id: str, signed_transaction: str | None, purchase_token: str | None
-) -> dict[str, Any]:
+def verify_store_purchase(
+    *, platform: str, product_id: str, signed_transaction: str | None, purchase_token: str | None
+) -> VerifiedPurchase:
+    """Ask the store (Apple's signature chain, Google's API). No database: callers run it off the
+    sockets' database thread, so a slow store stalls nobody else."""
     from monetization.services import stores
 
     try:
@@ -172,12 +174,27 @@ def purchase_diamonds(
         raise  # not the player's fault: answered `internal` with a report ref; the client retries
     if purchase.product_id != product_id:
         raise GameError("invalid_receipt", "The receipt is for another product.")
-    reply = grant_store_purchase(player_id=player_id, purchase=purchase, purchase_token=purchase_token or "")
-    if platform == "google":
+    return purchase
+
+
+def redeem_store_purchase(*, player_id: int, purchase: VerifiedPurchase, purchase_token: str = "") -> dict[str, Any]:
+    """Grant a verified purchase (once) and, for Google, acknowledge it after commit."""
+    reply = grant_store_purchase(player_id=player_id, purchase=purchase, purchase_token=purchase_token)
+    if purchase.store == "google":
         from monetization.tasks import acknowledge_google_purchase
 
-        transaction.on_commit(lambda: acknowledge_google_purchase.delay(purchase.transaction_id))
+        transaction.on_commit(lambda: acknowledge_google_purchase.delay(purchase.transaction_id), robust=True)
     return reply
+
+
+def purchase_diamonds(
+    *, player_id: int, platform: str, product_id: str, signed_transaction: str | None, purchase_token: str | None
+) -> dict[str, Any]:
+    """Verify, then redeem (the handler runs the two steps on different threads)."""
+    purchase = verify_store_purchase(
+        platform=platform, product_id=product_id, signed_transaction=signed_transaction, purchase_token=purchase_token
+    )
+    return redeem_store_purchase(player_id=player_id, purchase=purchase, purchase_token=purchase_token or "")
 
 
 def refund_store_transaction(*, store: str, transaction_id: str, reason: str) -> bool:

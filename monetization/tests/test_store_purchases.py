@@ -247,3 +247,24 @@ def test_same_transaction_sent_concurrently_by_many_accounts_grants_once(apple_c
     assert results.count(600) == 1
     assert ProcessedTransaction.objects.count() == 1
     assert sum(Player.objects.filter(pk__in=[p.pk for p in players]).values_list("diamonds", flat=True)) == 600
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_purchase_diamonds_over_the_socket(apple_ca, asgi_app, make_player):
+    from asgiref.sync import sync_to_async
+
+    from game.tests.wsclient import signed_in
+
+    player, token = await sync_to_async(make_player)()
+    client = await signed_in(asgi_app, token)
+    signed = apple_tx(apple_ca, transaction_id="2000000000000777")
+    reply = await client.request("purchase_diamonds", rid="buy", platform="apple", product_id=PACK,
+                                 signed_transaction=signed)
+    assert reply["ok"] and reply["data"] == {"diamonds": 600, "granted": 600, "sandbox": False}
+    forged = apple_tx(FakeAppleCA.create(), transaction_id="2000000000000778")
+    reply = await client.request("purchase_diamonds", rid="bad", platform="apple", product_id=PACK,
+                                 signed_transaction=forged)
+    assert reply["error"]["code"] == "invalid_receipt"
+    assert await sync_to_async(lambda: Player.objects.get(pk=player.pk).diamonds)() == 600
+    await client.close()
