@@ -133,6 +133,7 @@ def after_side_effects(
     now: datetime,
     online: bool | None = None,
     outbox: list | None = None,
+    offline_outbox: list | None = None,
 ) -> None:
     """People mirror, milestone rewards, pushes or offline queue: all in the caller's transaction."""
     sync_people(character, before=before.get("people", []), after=character.state["people"])
@@ -146,6 +147,7 @@ def after_side_effects(
         now=now,
         online=online,
         outbox=outbox,
+        offline_outbox=offline_outbox,
     )
 
 

@@ -82,10 +82,12 @@ def deliver(
     now: datetime,
     online: bool | None = None,
     outbox: list[tuple[int, dict[str, Any]]] | None = None,
+    offline_outbox: list[offline.Kept] | None = None,
 ) -> None:
     """Push `u` and the events to an online player; keep the events for an offline one.
 
-    With `outbox`, pushes are appended there for the caller to send in one go (the tick).
+    With `outbox` / `offline_outbox`, pushes are appended there for the caller to send or keep
+    in one go (the tick).
     """
     pushes = event_pushes(character, events)
     if online is None:
@@ -99,5 +101,9 @@ def deliver(
             for push in outgoing:
                 push_to_player(player_id, push)
     else:
-        when = [min(now, real_time_of(character, ev["at"])) for ev in events]
-        offline.enqueue(player_id=player_id, pushes=list(zip(when, pushes, strict=True)))
+        kept = [(player_id, min(now, real_time_of(character, ev["at"])), push)
+                for ev, push in zip(events, pushes, strict=True)]
+        if offline_outbox is not None:
+            offline_outbox.extend(kept)
+        else:
+            offline.enqueue_many(kept)

@@ -15,7 +15,7 @@ from core.pushes import push_many
 from game import engine
 from game.engine.timeline import first_step_after
 from game.models import Character
-from game.services import clock, life
+from game.services import clock, life, offline
 from game.services import content as content_service
 
 CHUNK = 200
@@ -62,6 +62,7 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
             if advanced:
                 life.save_many([c for c, _, _ in advanced], now)
                 outbox: list = []
+                kept: list = []
                 for character, before, event_dicts in advanced:
                     life.after_side_effects(
                         character=character,
@@ -70,7 +71,9 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
                         now=now,
                         online=character.player_id in online,
                         outbox=outbox,
+                        offline_outbox=kept,
                     )
                 push_many(outbox)
+                offline.enqueue_many(kept)
             report.advanced += len(advanced)
     return report

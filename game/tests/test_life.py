@@ -201,7 +201,20 @@ def test_offline_queue_keeps_at_most_the_newest_thousand(make_player, settings):
     player, _ = make_player()
     now = timezone.now()
     offline.enqueue(player_id=player.pk, pushes=[(now, {"type": "messageEvent", "n": i}) for i in range(8)])
-    assert [p["n"] for p in offline.pending(player_id=player.pk)[0]] == [3, 4, 5, 6, 7]
+    pushes, ids = offline.pending(player_id=player.pk)
+    assert [p["n"] for p in pushes] == [3, 4, 5, 6, 7]
+    offline.delivered(player_id=player.pk, ids=ids)
+    assert OfflineEvent.objects.filter(player_id=player.pk).count() == 0  # the 3 beyond the cap went too
+
+
+def test_hourly_purge_trims_to_the_cap_and_the_age(make_player, settings):
+    settings.GAME_OFFLINE_QUEUE_MAX = 3
+    player, _ = make_player()
+    now = timezone.now()
+    offline.enqueue(player_id=player.pk, pushes=[(now - timedelta(days=8), {"n": -1})]
+                    + [(now, {"n": i}) for i in range(5)])
+    assert offline.purge_expired() == 3
+    assert [p["n"] for p in OfflineEvent.objects.order_by("id").values_list("push", flat=True)] == [2, 3, 4]
 
 
 def test_life_pauses_after_seven_days_away_and_resumes(make_player):
