@@ -31,9 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import timedelta
@@ -44,18 +42,12 @@ from wsload import (
     closed_loop,
     connect,
     cpu_seconds,
-    django_setup,
     give_life,
     latency_summary,
     open_conn,
-    pin,
+    prepared_game,
     profiled,
     sign_in_players,
-    split_cpus,
-    start_game,
-    stop,
-    throwaway_database,
-    warn_if_busy,
 )
 
 KINDS = ("realistic", "worst")
@@ -301,24 +293,14 @@ def main() -> None:
     args = parser.parse_args()
     import uvloop
 
-    server_cpus, load_cpus, note = split_cpus(args.pin)
-    warn_if_busy()
-    tmp = Path(tempfile.mkdtemp(prefix="baolife-catchup-"))
-    try:
-        print(f"migrating a throwaway {'MariaDB' if args.mysql else 'SQLite'} database ...", flush=True)
-        with throwaway_database(args.mysql, tmp) as env:
-            django_setup(env)
-            pin(0, load_cpus)
-            prep = prepare(args)
-            game, port = start_game("uvicorn", env, server_cpus)
-            try:
-                results = uvloop.run(measure(args, port, game.pid, prep))
-            finally:
-                stop(game)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with prepared_game("catchup", mysql=args.mysql, pinned=args.pin, prepare=lambda: prepare(args)) as (
+        prep,
+        game,
+        port,
+        note,
+    ):
+        results = uvloop.run(measure(args, port, game.pid, prep))
     sys.exit(report(args, results, note))
-
 
 if __name__ == "__main__":
     main()

@@ -33,9 +33,7 @@ import argparse
 import asyncio
 import itertools
 import json
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -44,18 +42,12 @@ from wsload import (
     aged_lives,
     closed_loop,
     cpu_seconds,
-    django_setup,
     give_life,
     latency_summary,
     open_conn,
-    pin,
+    prepared_game,
     profiled,
     sign_in_players,
-    split_cpus,
-    start_game,
-    stop,
-    throwaway_database,
-    warn_if_busy,
 )
 
 
@@ -311,33 +303,28 @@ def main() -> None:
     args = parser.parse_args()
     import uvloop
 
-    server_cpus, load_cpus, note = split_cpus(args.pin)
-    warn_if_busy()
-    tmp = Path(tempfile.mkdtemp(prefix="baolife-purchases-"))
-    try:
-        print(f"migrating a throwaway {'MariaDB' if args.mysql else 'SQLite'} database ...", flush=True)
-        with throwaway_database(args.mysql, tmp) as env:
-            django_setup(env)
-            pin(0, load_cpus)
-            prep = prepare(args)
-            if args.skips_per_player > prep["limits"]["time_skip"][0]:
-                sys.exit("--skips-per-player is above the time_skip limit's burst")
-            if args.concurrency * args.skip_players + args.seq_skips > args.players:
-                sys.exit("not enough --players for --skip-players per slot and --seq-skips")
-            game, port = start_game("uvicorn", env, server_cpus)
-            try:
-                out = uvloop.run(measure(args, port, game.pid, prep))
-            finally:
-                stop(game)
-            skips = (out["skip"], out["skip1"])
-            problems = check_database(args, {
-                "refill": (out["refill"]["ok"], out["refill"]["unanswered"]),
-                "skip": (sum(r["ok"] for r in skips), sum(r["unanswered"] for r in skips)),
-            })
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    sys.exit(report(args, prep, out, problems, note))
+    if args.concurrency * args.skip_players + args.seq_skips > args.players:
+        sys.exit("not enough --players for --skip-players per slot and --seq-skips")
 
+    def checked_prepare() -> dict:
+        prep = prepare(args)
+        if args.skips_per_player > prep["limits"]["time_skip"][0]:
+            sys.exit("--skips-per-player is above the time_skip limit's burst")
+        return prep
+
+    with prepared_game("purchases", mysql=args.mysql, pinned=args.pin, prepare=checked_prepare) as (
+        prep,
+        game,
+        port,
+        note,
+    ):
+        out = uvloop.run(measure(args, port, game.pid, prep))
+        skips = (out["skip"], out["skip1"])
+        problems = check_database(args, {
+            "refill": (out["refill"]["ok"], out["refill"]["unanswered"]),
+            "skip": (sum(r["ok"] for r in skips), sum(r["unanswered"] for r in skips)),
+        })
+    sys.exit(report(args, prep, out, problems, note))
 
 if __name__ == "__main__":
     main()

@@ -18,10 +18,12 @@ import base64
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import zlib
@@ -29,6 +31,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -583,3 +586,25 @@ def profiled(pid: int, out: Path | None, rate: int = 250) -> Iterator[None]:
         except subprocess.TimeoutExpired:
             spy.kill()
             spy.wait()
+
+
+@contextlib.contextmanager
+def prepared_game(name: str, *, mysql: bool, pinned: bool, prepare: Any) -> Iterator[tuple[Any, Any, int, str]]:
+    """The scaffolding of a game bench: a throwaway database, Django set up in this process,
+    `prepare()` run against it, the game server started; yields (prep, server, port, cpu note)."""
+    server_cpus, load_cpus, note = split_cpus(pinned)
+    warn_if_busy()
+    tmp = Path(tempfile.mkdtemp(prefix=f"baolife-{name}-"))
+    try:
+        print(f"migrating a throwaway {'MariaDB' if mysql else 'SQLite'} database ...", flush=True)
+        with throwaway_database(mysql, tmp) as env:
+            django_setup(env)
+            pin(0, load_cpus)
+            prep = prepare()
+            game, port = start_game("uvicorn", env, server_cpus)
+            try:
+                yield prep, game, port, note
+            finally:
+                stop(game)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
