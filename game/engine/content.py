@@ -412,8 +412,8 @@ class Content:
         )
 
 
-def load_content(path: str | Path = DEFAULT_PATH) -> Content:
-    """Read and validate the YAML files in `path` (default: game/content/)."""
+def read_content_files(path: str | Path = DEFAULT_PATH) -> dict[str, Any]:
+    """The YAML files in `path` as plain data, shape-checked (the input of `Content.from_dicts`)."""
     root = Path(path)
     raw: dict[str, Any] = {}
     for kind in ("config", "events", "jobs", "activities", "items", "replies", "names"):
@@ -434,7 +434,12 @@ def load_content(path: str | Path = DEFAULT_PATH) -> Content:
     for kind in ("config", "names"):
         if not isinstance(raw[kind], dict):
             raise ContentError(f"{kind}.yaml: expected a mapping")
-    return Content.from_dicts(**raw)
+    return raw
+
+
+def load_content(path: str | Path = DEFAULT_PATH) -> Content:
+    """Read and validate the YAML files in `path` (default: game/content/)."""
+    return Content.from_dicts(**read_content_files(path))
 
 
 # ---- validation helpers --------------------------------------------------------------------------------------------

@@ -59,12 +59,9 @@ def event_pushes(character: Character, events: list[dict[str, Any]]) -> list[dic
     return pushes
 
 
-def figures(state: dict[str, Any], diamonds: int | None = None) -> dict[str, Any]:
-    values = {k: state.get(k) for k in U_FIELDS}
-    values["time"] = state.get("clock")
-    if diamonds is not None:
-        values["diamonds"] = diamonds
-    return values
+def figures(state: dict[str, Any]) -> dict[str, Any]:
+    """The life's figures a `u` push may carry (diamonds come from the ledger's own push)."""
+    return {**{k: state.get(k) for k in U_FIELDS}, "time": state.get("clock")}
 
 
 def changed_figures(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

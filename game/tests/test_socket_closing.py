@@ -17,6 +17,14 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 ROOT = Path(__file__).resolve().parents[2]
 
 
+async def in_another_process(code: str) -> None:
+    """Run `code` in a fresh Django process on the same Redis (as a Celery worker would)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test",
+           "REDIS_KEY_PREFIX": django_settings.REDIS_KEY_PREFIX}
+    script = f"import django; django.setup(); {code}"
+    await sync_to_async(subprocess.run)([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+
+
 async def test_logout_closes_sockets_of_that_token_only(asgi_app, make_player):
     _, token = await sync_to_async(make_player)("device-close-1")
     other_token = (await sync_to_async(accounts.sign_in_device)(device_id="device-close-1")).token
@@ -42,14 +50,8 @@ async def test_ban_closes_every_socket_of_the_player(asgi_app, make_player):
 async def test_push_from_another_process_reaches_socket(asgi_app, make_player):
     player, token = await sync_to_async(make_player)()
     client = await signed_in(asgi_app, token)
-    script = (
-        "import django; django.setup();"
-        "from core.pushes import push_to_player;"
-        f"push_to_player({player.pk}, {{'type': 'u', 'diamonds': 77}})"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test",
-           "REDIS_KEY_PREFIX": django_settings.REDIS_KEY_PREFIX}
-    await sync_to_async(subprocess.run)([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+    await in_another_process(f"from core.pushes import push_to_player; push_to_player({player.pk}, "
+                             "{'type': 'u', 'diamonds': 77})")
     frame = json.loads(await client.comm.receive_from(timeout=5))
     assert frame == {"type": "batch", "messages": [{"type": "u", "diamonds": 77}]}
     await client.close()
@@ -60,14 +62,7 @@ async def test_push_from_another_process_reaches_socket(asgi_app, make_player):
 async def test_ban_from_another_process_closes_socket(asgi_app, make_player):
     player, token = await sync_to_async(make_player)()
     client = await signed_in(asgi_app, token)
-    script = (
-        "import django; django.setup();"
-        "from core.pushes import close_player_sockets;"
-        f"close_player_sockets({player.pk})"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test",
-           "REDIS_KEY_PREFIX": django_settings.REDIS_KEY_PREFIX}
-    await sync_to_async(subprocess.run)([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+    await in_another_process(f"from core.pushes import close_player_sockets; close_player_sockets({player.pk})")
     assert await client.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}
 
 
