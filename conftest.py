@@ -3,7 +3,8 @@
 import pytest
 from django.core.cache import cache
 
-from core import presence
+from core import counters, health, presence
+from core import redis as shared_redis
 from core.ratelimit import shared_buckets
 
 
@@ -11,8 +12,10 @@ from core.ratelimit import shared_buckets
 def _clean_shared_state(settings):  # noqa: ANN001
     shared_buckets.reset()
     presence.reset()
+    counters.reset()
+    health.cached.clear()
     if settings.REDIS_URL:  # only this run's keys: cache.clear() would FLUSHDB other runs' state too
-        client = shared_buckets._client()
+        client = shared_redis.client()
         for key in client.scan_iter(f"{settings.REDIS_KEY_PREFIX}:*"):
             client.delete(key)
     else:
@@ -23,14 +26,14 @@ def _clean_shared_state(settings):  # noqa: ANN001
 @pytest.fixture
 def make_player(db):  # noqa: ANN001
     """make_player(device_id=None) -> (player, token)."""
-    from game.services import accounts
+    from accounts.services import signup
 
     counter = {"n": 0}
 
     def make(device_id: str | None = None):  # noqa: ANN202
         counter["n"] += 1
-        session = accounts.sign_in_device(device_id=device_id or f"device-test-{counter['n']:06d}")
-        from game.models import Player
+        session = signup.sign_in_device(device_id=device_id or f"device-test-{counter['n']:06d}")
+        from accounts.models import Player
 
         return Player.objects.get(pk=session.player_id), session.token
 

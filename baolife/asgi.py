@@ -13,6 +13,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from baolife.routing import websocket_urlpatterns  # noqa: E402
 from core.origin import OriginCheck  # noqa: E402
 from core.scheduler import lifespan  # noqa: E402
+from monetization.services.stores import warn_unconfigured  # noqa: E402
+
+warn_unconfigured()  # once per server process, at start-up: which offered stores cannot sell
 
 application = ProtocolTypeRouter(
     {

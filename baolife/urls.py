@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.urls import path
 
+from accounts import views as account_views
 from core import views as core_views
-from game import views as game_views
 from monetization import views as monetization_views
 
 urlpatterns = [
-    path("api/auth/device", game_views.device, name="auth-device"),
-    path("api/auth/register", game_views.register, name="auth-register"),
-    path("api/auth/login", game_views.login, name="auth-login"),
-    path("api/auth/logout", game_views.logout, name="auth-logout"),
+    path("api/auth/device", account_views.device, name="auth-device"),
+    path("api/auth/register", account_views.register, name="auth-register"),
+    path("api/auth/login", account_views.login, name="auth-login"),
+    path("api/auth/logout", account_views.logout, name="auth-logout"),
     path("api/store/apple/notifications", monetization_views.apple_notifications, name="apple-notifications"),
     path("api/protocol.json", core_views.protocol_schema, name="protocol-schema"),
     path("health/live", core_views.live, name="health-live"),

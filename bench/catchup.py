@@ -62,8 +62,9 @@ def prepare(args: argparse.Namespace) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from accounts.models import Player
     from game import engine
-    from game.models import Character, OfflineEvent, Player
+    from game.models import Character, OfflineEvent
     from game.services import clock, notify
     from game.services import content as content_service
 

@@ -89,7 +89,7 @@ def check_database(args: argparse.Namespace, counts: dict) -> list[str]:
     """One purchase row per successful reply; every balance equal to the sum of its ledger rows."""
     from django.db.models import Sum
 
-    from game.models import Player
+    from accounts.models import Player
     from monetization.models import DiamondTransaction, EnergyRefillPurchase, TimeSkipPurchase
 
     problems = []

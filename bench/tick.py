@@ -53,9 +53,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from accounts.models import Player
     from core import presence
     from game import engine
-    from game.models import Character, Player
+    from game.models import Character
     from game.services import content as content_service
     from game.services import tick
 

@@ -543,9 +543,9 @@ def aged_lives(count: int, years: int) -> list[dict]:
 
 def sign_in_players(count: int, prefix: str) -> list[tuple[int, str]]:
     """`count` guest accounts (in-process, through the accounts service): (player id, token)."""
-    from game.services import accounts
+    from accounts.services import signup
 
-    sessions = [accounts.sign_in_device(device_id=f"{prefix}-{i:06d}") for i in range(count)]
+    sessions = [signup.sign_in_device(device_id=f"{prefix}-{i:06d}") for i in range(count)]
     return [(s.player_id, s.token) for s in sessions]
 
 

@@ -1,47 +1,76 @@
 """Open WebSocket counts: this process's, and the sum over every process (via Redis)."""
 
+import logging
 import os
 import socket
 import time
 
+import redis
 from django.conf import settings
+
+from core import redis as shared_redis
 
 _PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 _STALE_SECONDS = 90
 _open = 0
+_unauthenticated: dict[str, int] = {}  # client address -> sockets not signed in yet (event loop only)
+logger = logging.getLogger("baolife.ws")
 _published_at = 0.0
 
 
 def _hash() -> str:
-    return f"{settings.REDIS_KEY_PREFIX}:ws:connections"
+    return shared_redis.key("ws", "connections")
 
 
 def _redis():  # noqa: ANN202
-    from core.ratelimit import shared_buckets
-
-    return shared_buckets._client()
+    return shared_redis.client()
 
 
 def _publish(force: bool = False) -> None:
     global _published_at
     client = _redis()
     now = time.time()
-    if client is None or (not force and now - _published_at < 5):
+    if client is None or (not force and (now - _published_at < 5 or not shared_redis.available())):
         return
     _published_at = now
-    client.hset(_hash(), _PROCESS, f"{_open}:{now:.0f}")
+    try:
+        client.hset(_hash(), _PROCESS, f"{_open}:{now:.0f}")
+    except redis.exceptions.RedisError as exc:  # a count is not worth a socket: the heartbeat re-publishes
+        shared_redis.mark_down()
+        logger.warning("socket count not published: %s", type(exc).__name__)
 
 
 def opened() -> None:
+    """On the event loop: publishes at most every 5 s (the heartbeat and /health/ready publish too)."""
     global _open
     _open += 1
-    _publish(force=True)
+    _publish()
 
 
 def closed() -> None:
     global _open
     _open = max(0, _open - 1)
-    _publish(force=True)
+    _publish()
+
+
+def unauthenticated_opened(address: str) -> bool:
+    """Count a socket not signed in yet against its address; False past WS_MAX_UNAUTHENTICATED_PER_IP.
+
+    Per process: a flood from one address ties up each process's slots, never the whole cluster's.
+    """
+    if _unauthenticated.get(address, 0) >= settings.WS_MAX_UNAUTHENTICATED_PER_IP:
+        return False
+    _unauthenticated[address] = _unauthenticated.get(address, 0) + 1
+    return True
+
+
+def unauthenticated_done(address: str) -> None:
+    """The socket signed in or closed: its address's slot is free."""
+    left = _unauthenticated.get(address, 0) - 1
+    if left > 0:
+        _unauthenticated[address] = left
+    else:
+        _unauthenticated.pop(address, None)
 
 
 def local_count() -> int:

@@ -14,6 +14,7 @@ CODES = frozenset(
         "conflict",
         "invalid_receipt",
         "forbidden",
+        "unavailable",
         "internal",
     }
 )
@@ -29,6 +30,7 @@ HTTP_STATUS = {
     "insufficient_energy": 409,
     "invalid_receipt": 400,
     "rate_limited": 429,
+    "unavailable": 503,
     "internal": 500,
 }
 
@@ -36,17 +38,26 @@ HTTP_STATUS = {
 class GameError(Exception):
     """A refusal with a protocol error code; `extra` fields go into the error object as they are."""
 
-    def __init__(self, code: str, message: str, **extra: Any) -> None:
+    def __init__(self, code: str, message: str, *, http_status: int | None = None, **extra: Any) -> None:
         if code not in CODES:
             raise ValueError(f"unknown error code {code!r}")
         super().__init__(message)
         self.code = code
         self.message = message
         self.extra = extra
+        self._http_status = http_status  # when the HTTP status says more than the code (413, 415)
 
     def as_error(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, **self.extra}
 
     @property
     def http_status(self) -> int:
-        return HTTP_STATUS[self.code]
+        return self._http_status or HTTP_STATUS[self.code]
+
+
+class ClosesSocket(GameError):
+    """A refusal after which the socket is closed with `close_code` (4003 ended sign-in, 4008 a limit)."""
+
+    def __init__(self, code: str, message: str, *, close_code: int, **extra: Any) -> None:
+        super().__init__(code, message, **extra)
+        self.close_code = close_code

@@ -145,3 +145,37 @@ async def readiness() -> tuple[str, dict[str, Any]]:
         "websockets": found["websockets"],
     }
     return overall(checks), checks
+
+
+class _Cached:
+    """The last readiness answer, shared for HEALTH_CACHE_SECONDS: probes and scrapers at any rate
+    cost one round of checks per period, and concurrent callers wait for the same round."""
+
+    def __init__(self) -> None:
+        self.value: tuple[str, dict[str, Any]] | None = None
+        self.at = 0.0
+        self.lock: asyncio.Lock | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def get(self) -> tuple[str, dict[str, Any]]:
+        loop = asyncio.get_running_loop()
+        if self.lock is None or self.loop is not loop:
+            self.lock, self.loop = asyncio.Lock(), loop
+        async with self.lock:
+            if self.value is None or time.monotonic() - self.at >= settings.HEALTH_CACHE_SECONDS:
+                self.value = await readiness()
+                self.at = time.monotonic()
+            return self.value
+
+    def clear(self) -> None:
+        self.value = None
+
+
+cached = _Cached()
+
+
+def public_view(checks: dict[str, Any]) -> dict[str, Any]:
+    """With HEALTH_DETAIL=status, each check says only its status (no latencies, counts, percents)."""
+    if settings.HEALTH_DETAIL == "full":
+        return checks
+    return {name: {"status": check["status"]} for name, check in checks.items()}

@@ -17,7 +17,7 @@ class PeriodicJob:
 
 PERIODIC_JOBS: dict[str, PeriodicJob] = {
     "game-tick": PeriodicJob("game.tasks.game_tick", settings.GAME_TICK_SECONDS),
-    "purge-expired-tokens": PeriodicJob("game.tasks.purge_expired_tokens", 3600),
+    "purge-expired-tokens": PeriodicJob("accounts.tasks.purge_expired_tokens", 3600),
     "purge-offline-events": PeriodicJob("game.tasks.purge_offline_events", 3600),
     "reconcile-diamonds": PeriodicJob("monetization.tasks.reconcile_balances", 24 * 3600),
     "purge-idempotency-records": PeriodicJob("monetization.tasks.purge_idempotency_records", 3600),

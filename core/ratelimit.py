@@ -8,9 +8,15 @@ player's shared bucket at a time (`lease`); docs/protocol.md explains the trade.
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+
+from core import redis as shared_redis
+from core.errors import GameError
 
 _LUA_TAKE = """
 local capacity = tonumber(ARGV[1])
@@ -33,6 +39,15 @@ end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
 return {got, tostring(retry)}
+"""
+
+
+_LUA_GIVE_BACK = """
+local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens'))
+if tokens then
+  redis.call('HSET', KEYS[1], 'tokens', tostring(math.min(tonumber(ARGV[1]), tokens + 1)))
+end
+return 0
 """
 
 
@@ -77,27 +92,37 @@ class SharedBuckets:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._local: dict[str, LocalBucket] = {}
-        self._redis = None
-        self._script = None
+        self._scripts: dict[int, Any] = {}
 
-    def _client(self):  # noqa: ANN202 - redis client type
-        if self._redis is None and settings.REDIS_URL:
-            import redis
-
-            self._redis = redis.Redis.from_url(settings.REDIS_URL)
-            self._script = self._redis.register_script(_LUA_TAKE)
-        return self._redis
+    def _script(self, client: Any, source: str) -> Any:
+        script = self._scripts.get(id(client) ^ hash(source))
+        if script is None:
+            script = self._scripts[id(client) ^ hash(source)] = client.register_script(source)
+        return script
 
     def take(self, key: str, *, capacity: float, rate: float, want: int = 1) -> tuple[int, float]:
         """Take up to `want` whole tokens; returns (tokens granted, seconds to wait if none)."""
-        if self._client() is not None:
-            got, retry = self._script(keys=[f"{settings.REDIS_KEY_PREFIX}:rl:{key}"], args=[capacity, rate, want])
+        client = shared_redis.client()
+        if client is not None:
+            script = self._script(client, _LUA_TAKE)
+            got, retry = script(keys=[shared_redis.key("rl", key)], args=[capacity, rate, want])
             return int(got), float(retry)
         with self._lock:
             bucket = self._local.get(key)
             if bucket is None or bucket.capacity != capacity or bucket.rate != rate:
                 bucket = self._local[key] = LocalBucket(capacity, rate)
             return bucket.take_up_to(want)
+
+    def give_back(self, key: str, *, capacity: float, rate: float) -> None:
+        """Return one token taken for an action that did not happen after all (a refused purchase)."""
+        client = shared_redis.client()
+        if client is not None:
+            self._script(client, _LUA_GIVE_BACK)(keys=[shared_redis.key("rl", key)], args=[capacity])
+            return
+        with self._lock:
+            bucket = self._local.get(key)
+            if bucket is not None:
+                bucket.tokens = min(bucket.capacity, bucket.tokens + 1)
 
     def reset(self) -> None:
         """Forget the embedded buckets (tests)."""
@@ -110,11 +135,20 @@ shared_buckets = SharedBuckets()
 
 def limit(key: str, *, capacity: float, rate: float) -> None:
     """Exact shared limit for rare, valuable actions (purchases): raises rate_limited."""
-    from core.errors import GameError
-
     got, retry = shared_buckets.take(key, capacity=capacity, rate=rate)
     if not got:
         raise GameError("rate_limited", "Too many requests; slow down.", retry_after=round(retry, 3))
+
+
+@contextmanager
+def limited(key: str, *, capacity: float, rate: float) -> Iterator[None]:
+    """`limit`, counting only what goes through: a refusal (GameError) inside gives the token back."""
+    limit(key, capacity=capacity, rate=rate)
+    try:
+        yield
+    except GameError:
+        shared_buckets.give_back(key, capacity=capacity, rate=rate)
+        raise
 
 
 class PlayerLease:

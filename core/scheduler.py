@@ -9,7 +9,6 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from core import connections, presence
 from core.jobs import PERIODIC_JOBS
 from core.reporting import report_exception
 
@@ -38,23 +37,13 @@ async def _job_loop() -> None:
         await asyncio.sleep(max(0.05, min(next_run.values()) - time.monotonic()))
 
 
-async def _heartbeat_loop() -> None:
-    while True:
-        await asyncio.sleep(30)
-        try:
-            await sync_to_async(connections.heartbeat)()
-            await sync_to_async(presence.refresh_local)()
-        except Exception as exc:  # noqa: BLE001 - a Redis blip must not end the heartbeat for good
-            report_exception(exc, player_id=None, where="heartbeat")
-
-
 async def lifespan(scope: dict, receive: Any, send: Any) -> None:
-    """ASGI lifespan: start the embedded job loop (when configured) and the socket-count heartbeat."""
+    """ASGI lifespan: start the embedded job loop (when configured). The sockets' heartbeat is
+    game/socket_watch.py, started by the first socket."""
     tasks: list[asyncio.Task] = []
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
-            tasks.append(asyncio.create_task(_heartbeat_loop()))
             if settings.RUN_JOBS_IN_PROCESS:
                 tasks.append(asyncio.create_task(_job_loop()))
                 logger.info("periodic jobs run in this process: %s", ", ".join(PERIODIC_JOBS))

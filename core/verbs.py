@@ -41,6 +41,7 @@ class Verb:
     model: type[Params]
     call: Handler
     blank: Params | None = None  # the one valid instance of a model without fields
+    checks_session: bool = False  # re-check the sign-in (ban, logout) before every call: it moves diamonds
 
     def __post_init__(self) -> None:
         if self.blank is None and not self.model.model_fields:
@@ -50,18 +51,22 @@ class Verb:
 REGISTRY: dict[str, Verb] = {}
 
 
-def verb(name: str, model: type[Params] = NoParams, *, is_async: bool = False) -> Callable:
+def verb(
+    name: str, model: type[Params] = NoParams, *, is_async: bool = False, moves_diamonds: bool = False
+) -> Callable:
     """Register a handler `fn(ctx, params) -> data`.
 
     Handlers are plain sync functions that call services (run in Django's database thread);
     `is_async=True` marks a handler that touches no database and runs on the event loop.
+    `moves_diamonds=True`: the socket's sign-in is checked against the database before each call,
+    so a ban or logout whose close push was lost (Redis down) still stops it.
     """
 
     def register(fn: Callable) -> Callable:
         if name in REGISTRY:
             raise RuntimeError(f"verb {name!r} registered twice")
         call = fn if is_async else database_sync_to_async(fn)
-        REGISTRY[name] = Verb(name=name, model=model, call=call)
+        REGISTRY[name] = Verb(name=name, model=model, call=call, checks_session=moves_diamonds)
         return fn
 
     return register

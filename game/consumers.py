@@ -18,16 +18,21 @@ from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from pydantic import ValidationError
 
-from core import connections, presence
-from core.errors import GameError
+from core import connections, outages, presence
+from core import redis as shared_redis
+from core.clientaddr import scope_ip
+from core.errors import ClosesSocket, GameError
+from core.jsonvalues import may_hold_surrogates, unencodable_fields
 from core.pushes import player_group, token_group
 from core.ratelimit import LocalBucket, PlayerLease
 from core.reporting import report_exception
 from core.verbs import Context, load_all
 from game.services import live
+from game.socket_watch import watch
 
 logger = logging.getLogger("baolife.ws")
 _ENVELOPE = ("type", "id")
+CLOSE_SOCKET_LIMIT = 4008
 
 try:  # the C scanner, called directly: `json.loads` goes through two Python frames per call
     from json.scanner import c_make_scanner
@@ -99,6 +104,9 @@ class PlayConsumer:
         self.held: list[dict] | None = None
         self.ended = False
         self.flush_handle: asyncio.TimerHandle | None = None
+        self.address = "unknown"
+        self.authenticating = False
+        self.counted_unauthenticated = False
 
     @classmethod
     def as_asgi(cls) -> Any:
@@ -112,20 +120,22 @@ class PlayConsumer:
         message = await self.receive()
         if message["type"] != "websocket.connect":
             return
+        self.address = scope_ip(self.scope)
         await self.send({"type": "websocket.accept"})
+        if not connections.unauthenticated_opened(self.address):
+            reason = "Too many sockets not signed in from this address."
+            await self.send({"type": "websocket.close", "code": CLOSE_SOCKET_LIMIT, "reason": reason})
+            return
+        self.counted_unauthenticated = True
         connections.opened()
+        watch.add(self)
         with sentry_sdk.isolation_scope():
             try:
                 if self.layer is not None:
                     self.channel_name = await self.layer.new_channel()
                     self._spawn(self._layer_loop())
-                player_id = await database_sync_to_async(live.session_player_id)(self.scope.get("user"))
-                try:
-                    if player_id is not None:
-                        await self._authenticate(player_id, token_id=None)
-                except Exception as exc:  # noqa: BLE001 - the socket may still sign in with `auth`
-                    report_exception(exc, player_id=player_id, where="ws:session-sign-in")
-                if self.ctx is None:
+                await self._session_sign_in()
+                if self.ctx is None and not self.closed:
                     self._spawn(self._auth_deadline())
                 while True:
                     message = await self.receive()
@@ -138,9 +148,31 @@ class PlayConsumer:
             finally:
                 await self._cleanup()
 
+    async def _session_sign_in(self) -> None:
+        """A browser's session cookie signs the socket in at once (no `auth` frame, so no reply)."""
+        player_id = None
+        try:
+            player_id = await database_sync_to_async(live.session_player_id)(self.scope.get("user"))
+            if player_id is not None:
+                await self._authenticate(player_id, token_id=None)
+        except ClosesSocket as exc:
+            await self.close(exc.close_code, exc.message)
+        except Exception as exc:  # noqa: BLE001 - the socket may still sign in with `auth`
+            if outages.is_outage(exc):
+                await self.close(outages.WS_TRY_AGAIN_LATER, "A service the game needs is down; reconnect shortly.")
+                return
+            report_exception(exc, player_id=player_id, where="ws:session-sign-in")
+
+    def _signed_in_or_gone(self) -> None:
+        if self.counted_unauthenticated:
+            self.counted_unauthenticated = False
+            connections.unauthenticated_done(self.address)
+
     async def _cleanup(self) -> None:
         """Every step runs, whatever fails before it: a leaked task or group outlives the socket."""
         self.ended = True
+        self._signed_in_or_gone()
+        watch.discard(self)
         if self.flush_handle is not None:
             self.flush_handle.cancel()
         for task in list(self.tasks):
@@ -158,14 +190,22 @@ class PlayConsumer:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def close(self, code: int) -> None:
+    async def close(self, code: int, reason: str = "") -> None:
         if not self.closed:
             await self._flush()
             self.closed = True
-            await self.send({"type": "websocket.close", "code": code})
+            try:
+                message = {"type": "websocket.close", "code": code}
+                if reason:
+                    message["reason"] = reason[:120]  # ASGI: at most 123 bytes of UTF-8 in the close frame
+                await self.send(message)
+            except OSError:  # the client is already gone
+                pass
 
     async def _auth_deadline(self) -> None:
         await asyncio.sleep(settings.WS_AUTH_TIMEOUT_SECONDS)
+        while self.authenticating:  # an `auth` sent in time is not cut off while the life catches up
+            await asyncio.sleep(0.05)
         if self.ctx is None:
             await self.close(4001)
 
@@ -192,6 +232,15 @@ class PlayConsumer:
         if not isinstance(frame, dict):
             await self._error("error", None, {"code": "bad_request", "message": "Frame is not a JSON object."})
             return
+        if may_hold_surrogates(text):
+            bad = unencodable_fields(frame)
+            if bad:  # a lone surrogate cannot be sent back: nothing unencodable is echoed
+                safe = not {"type", "id", "keys"} & set(bad)
+                await self._error(frame["type"] if safe and isinstance(frame.get("type"), str) else "error",
+                                  frame.get("id") if safe else None,
+                                  {"code": "bad_request", "message": "Strings must be valid Unicode (no lone "
+                                   "surrogates).", "fields": bad})
+                return
         verb_name = frame.get("type")
         rid = frame.get("id")
         if rid is not None and (not isinstance(rid, str) or len(rid) > 64):
@@ -204,10 +253,11 @@ class PlayConsumer:
                                              "fields": ["type"]})
             return
         retry = self.bucket.take()
-        if retry is None and self.lease is not None:
+        if retry is None and self.lease is not None and shared_redis.available():
             try:
                 retry = self.lease.take()
             except Exception:  # noqa: BLE001 - the shared bucket is down: the socket's own bucket still holds
+                shared_redis.mark_down()  # and the event loop does not wait on a dead Redis every frame
                 retry = None
         if retry is not None:
             await self._error(verb_name, rid, {"code": "rate_limited", "message": "Too many requests.",
@@ -232,15 +282,26 @@ class PlayConsumer:
                 params = verb.blank  # a verb without parameters, sent without any: nothing to validate
             else:
                 params = verb.model.model_validate({k: v for k, v in frame.items() if k not in _ENVELOPE})
+            if verb.checks_session:  # it moves diamonds: a ban or logout missed by the pushes stops it here
+                await database_sync_to_async(live.require_live_session)(
+                    player_id=self.ctx.player_id, token_id=self.ctx.token_id
+                )
             data = await verb.call(self.ctx, params)
         except ValidationError as exc:
             error = {"code": "bad_request", "message": "Invalid parameters.", "fields": _field_names(exc)}
             await self._error(verb_name, rid, error)
             return
+        except ClosesSocket as exc:
+            await self._error(verb_name, rid, exc.as_error())
+            await self.close(exc.close_code, exc.message)
+            return
         except GameError as exc:
             await self._error(verb_name, rid, exc.as_error())
             return
         except Exception as exc:  # noqa: BLE001 - any failure becomes `internal`, the socket survives
+            if outages.is_outage(exc):
+                await self._error(verb_name, rid, outages.unavailable().as_error())
+                return
             ref = report_exception(exc, player_id=self.ctx.player_id, where=f"ws:{verb_name}")
             await self._error(verb_name, rid, {"code": "internal", "message": "Server error.", "ref": ref})
             return
@@ -259,7 +320,13 @@ class PlayConsumer:
                 await self._error("auth", rid, {"code": "unauthenticated", "message": "Invalid or expired token."})
                 return
             await self._authenticate(found[0], token_id=found[1], rid=rid)
+        except ClosesSocket as exc:
+            await self._error("auth", rid, exc.as_error())
+            await self.close(exc.close_code, exc.message)
         except Exception as exc:  # noqa: BLE001
+            if outages.is_outage(exc):  # the socket stays; the client signs in again after `retry_after`
+                await self._error("auth", rid, outages.unavailable().as_error())
+                return
             ref = report_exception(exc, player_id=None, where="ws:auth")
             await self._error("auth", rid, {"code": "internal", "message": "Server error.", "ref": ref})
 
@@ -271,17 +338,21 @@ class PlayConsumer:
         the socket is left as it was: not signed in, in no group.
         """
         self.held = []
+        self.authenticating = True
         groups = [player_group(player_id)] + ([token_group(token_id)] if token_id else [])
         try:
             if self.layer is not None:
+                self.groups = groups
                 for group in groups:
                     await self.layer.group_add(group, self.channel_name)
-                self.groups = groups
-            data = await database_sync_to_async(live.sign_in)(player_id)
+            data = await database_sync_to_async(live.sign_in)(player_id, token_id)
         except BaseException:
             self.held = None
+            self.authenticating = False
             await self._leave_groups()
             raise
+        self.authenticating = False
+        self._signed_in_or_gone()
         self.ctx = Context(player_id=player_id, token_id=token_id)
         self.lease = PlayerLease(player_id)
         sentry_sdk.get_isolation_scope().set_user({"id": str(player_id)})
@@ -300,6 +371,16 @@ class PlayConsumer:
         if kept_ids and not self.closed:  # delivered: only now do they leave the queue
             await database_sync_to_async(live.offline_delivered)(player_id, kept_ids)
 
+    async def rejoin_groups(self) -> None:
+        """Join the groups again: after a Redis restart the channel layer has forgotten them."""
+        if self.layer is not None and self.channel_name and not self.ended:
+            for group in list(self.groups):
+                await self.layer.group_add(group, self.channel_name)
+
+    async def end_session(self, code: int) -> None:
+        """The heartbeat found this socket's sign-in ended (ban, logout) while a close push was lost."""
+        await self.close(code, "This sign-in has ended.")
+
     async def _leave_groups(self) -> None:
         if self.layer is not None and self.channel_name:
             for group in self.groups:
@@ -314,6 +395,8 @@ class PlayConsumer:
         failures = 0
         while True:
             try:
+                if failures:  # the layer failed: once it answers again, it may have forgotten our groups
+                    await self.rejoin_groups()
                 message = await self.layer.receive(self.channel_name)
             except asyncio.CancelledError:
                 raise

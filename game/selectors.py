@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from game.models import Character, Player
+from accounts.models import Player
+from game.models import Character
 from game.services.notify import person_object, question_push
 
 CHARACTER_FIELDS = (
@@ -48,7 +49,7 @@ def player_object(player_id: int, *, character: Character | None = None) -> dict
     """
     if character is None:
         player = Player.objects.select_related("user", "current_character").get(pk=player_id)
-        character = player.current_character
+        character = getattr(player, "current_character", None)
     else:
         player = Player.objects.select_related("user").get(pk=player_id)
     return {
@@ -62,9 +63,8 @@ def player_object(player_id: int, *, character: Character | None = None) -> dict
 
 
 def person(*, player_id: int, person_id: str) -> dict[str, Any] | None:
-    character_id = Player.objects.filter(pk=player_id).values_list("current_character_id", flat=True).first()
-    if character_id is None:
+    state = Character.objects.filter(current_of_id=player_id).values_list("state", flat=True).first()
+    if state is None:
         return None
-    state = Character.objects.values_list("state", flat=True).get(pk=character_id)
     found = next((p for p in state.get("people", []) if p["id"] == person_id), None)
     return person_object(found) if found else None

@@ -2,13 +2,6 @@
 
 from celery import shared_task
 
-from game.services import accounts
-
-
-@shared_task
-def purge_expired_tokens() -> int:
-    return accounts.purge_expired_tokens()
-
 
 @shared_task
 def game_tick() -> dict:

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 
+from accounts.models import Player
 from core.errors import GameError
-from game.models import Player
 from monetization.models import (
     DiamondTransaction,
     EnergyRefillPurchase,

@@ -36,27 +36,28 @@ class HistoryParams(Params):
     before: int | None = Field(default=None, ge=1)
 
 
-@verb("purchase_energy_refill", EnergyRefillParams)
+@verb("purchase_energy_refill", EnergyRefillParams, moves_diamonds=True)
 def purchase_energy_refill(ctx: Context, params: EnergyRefillParams) -> dict[str, Any]:
     return purchases.purchase_energy_refill(
         player_id=ctx.player_id, refill_type=params.refill_type, idempotency_key=params.idempotency_key
     )
 
 
-@verb("purchase_time_skip", TimeSkipParams)
+@verb("purchase_time_skip", TimeSkipParams, moves_diamonds=True)
 def purchase_time_skip(ctx: Context, params: TimeSkipParams) -> dict[str, Any]:
     return purchases.purchase_time_skip(
         player_id=ctx.player_id, skip_type=params.skip_type, idempotency_key=params.idempotency_key
     )
 
 
-@verb("purchase_diamonds", PurchaseDiamondsParams, is_async=True)
+@verb("purchase_diamonds", PurchaseDiamondsParams, is_async=True, moves_diamonds=True)
 async def purchase_diamonds(ctx: Context, params: PurchaseDiamondsParams) -> dict[str, Any]:
     """The store is asked on a worker thread, the grant made on the database thread."""
     needed = "signed_transaction" if params.platform == "apple" else "purchase_token"
     if not getattr(params, needed):
         raise GameError("bad_request", f"{params.platform} purchases need `{needed}`.", fields=[needed])
     purchase = await sync_to_async(purchases.verify_store_purchase, thread_sensitive=False)(
+        player_id=ctx.player_id,
         platform=params.platform,
         product_id=params.product_id,
         signed_transaction=params.signed_transaction,

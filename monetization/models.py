@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from game.models import Player
+from accounts.models import Player
 
 
 class DiamondTransaction(models.Model):

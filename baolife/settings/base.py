@@ -23,7 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
     "core",
+    "accounts",
     "game",
     "monetization",
     "retention",
@@ -41,6 +43,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns an admin login locked out by axes into its page
+]
+
+# The admin's login goes through authenticate(): django-axes counts its failures first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "baolife.urls"
@@ -73,9 +83,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     )
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the server's threads share the file without "database is locked".
+    # WAL + a busy timeout let the server's threads share the file without "database is locked";
+    # IMMEDIATE transactions take the write lock when they begin, so one that reads and then writes
+    # never has to upgrade its lock (an upgrade that collides fails at once: "database is locked").
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep connections between calls (a new one per socket message cost ~10-20 % of a purchase), checked before reuse.
@@ -117,6 +133,36 @@ AUTH_TOKEN_TTL_DAYS = env.int("AUTH_TOKEN_TTL_DAYS", default=30)
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+SIGNUPS_PER_IP_PER_HOUR = env.int("SIGNUPS_PER_IP_PER_HOUR", default=30)
+AUTH_MAX_TOKENS_PER_PLAYER = env.int("AUTH_MAX_TOKENS_PER_PLAYER", default=20)
+# Addresses (or CIDR ranges) of our own proxies: only they may say who the client is (X-Forwarded-For).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
+
+# --- Operators' admin login (django-axes): locked per (username, client address) after this many
+# failures, for ADMIN_LOGIN_COOLOFF_MINUTES; `manage.py axes_reset_username NAME` lifts it early.
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = env.float("ADMIN_LOGIN_COOLOFF_MINUTES", default=15.0) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.clientaddr.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# --- Content-Security-Policy on every response (django-csp): the admin's pages load only our
+# own scripts; inline styles are allowed (Django's admin widgets set some).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # --- Live protocol (docs/protocol.md)
 WS_AUTH_TIMEOUT_SECONDS = env.float("WS_AUTH_TIMEOUT_SECONDS", default=10.0)
@@ -127,8 +173,16 @@ WS_RATE_SOCKET_BURST = env.float("WS_RATE_SOCKET_BURST", default=60)
 WS_RATE_SOCKET_PER_SECOND = env.float("WS_RATE_SOCKET_PER_SECOND", default=20)
 WS_RATE_PLAYER_BURST = env.float("WS_RATE_PLAYER_BURST", default=120)
 WS_RATE_PLAYER_PER_SECOND = env.float("WS_RATE_PLAYER_PER_SECOND", default=40)
+WS_MAX_SOCKETS_PER_PLAYER = env.int("WS_MAX_SOCKETS_PER_PLAYER", default=10)
+WS_MAX_UNAUTHENTICATED_PER_IP = env.int("WS_MAX_UNAUTHENTICATED_PER_IP", default=20)
+# How often each process re-checks its sockets' sign-ins and re-joins groups Redis lost (seconds).
+WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=30.0)
 WS_PUSH_BATCH_SIZE = 10
 WS_PUSH_BATCH_DELAY_SECONDS = 0.1
+
+# --- Health: /health/ready's answer is shared for this long; "status" hides the figures from the public.
+HEALTH_CACHE_SECONDS = env.float("HEALTH_CACHE_SECONDS", default=2.0)
+HEALTH_DETAIL = env.str("HEALTH_DETAIL", default="full")
 
 # --- Sentry and logging
 SENTRY_DSN = env("SENTRY_DSN", default="")
@@ -152,7 +206,10 @@ GAME_OFFLINE_LIFE_DAYS = env.int("GAME_OFFLINE_LIFE_DAYS", default=7)
 GAME_OFFLINE_QUEUE_MAX = env.int("GAME_OFFLINE_QUEUE_MAX", default=1000)
 GAME_OFFLINE_QUEUE_DAYS = env.int("GAME_OFFLINE_QUEUE_DAYS", default=7)
 
-# --- Stores (docs/economy.md). Apple: StoreKit 2 JWS verified against these root certificates.
+# --- Stores (docs/economy.md). The stores this server sells diamonds through (each needs its settings).
+STORES = env.list("STORES", default=["apple", "google"])
+STORE_VERIFICATIONS_PER_MINUTE = env.int("STORE_VERIFICATIONS_PER_MINUTE", default=10)
+# Apple: StoreKit 2 JWS verified against these root certificates.
 APPLE_ROOT_CERTIFICATES = env.list("APPLE_ROOT_CERTIFICATES", default=[])
 APPLE_BUNDLE_ID = env("APPLE_BUNDLE_ID", default="")
 APPLE_APP_ID = env.int("APPLE_APP_ID", default=None)

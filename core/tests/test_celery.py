@@ -49,7 +49,7 @@ def test_run_job_runs_the_celery_task_body(celery_app, monkeypatch: pytest.Monke
 
 @pytest.mark.django_db
 def test_purge_expired_tokens_embedded_and_by_celery_alike(celery_app, make_player) -> None:  # noqa: ANN001
-    from game.models import AuthToken
+    from accounts.models import AuthToken
 
     player, _ = make_player()
     long_ago = timezone.now() - timedelta(days=2)

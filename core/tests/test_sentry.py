@@ -18,9 +18,10 @@ from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 
+from accounts.services import login as login_service
+from accounts.services import signup
 from baolife.sentry import FILTERED, before_send, init_sentry, scrub_text
 from core.verbs import REGISTRY, NoParams, Verb
-from game.services import accounts
 from game.tests.wsclient import signed_in
 
 EMAIL = "ada.lovelace@example.com"
@@ -215,7 +216,7 @@ def _assert_no_pii(raw: bytes, *secrets: str) -> None:
 async def test_websocket_handler_crash_reaches_sentry_with_ref_and_without_pii(
     asgi_app: Any, sentry_stub: SentryStub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    session = await sync_to_async(accounts.register)(email=EMAIL, password=PASSWORD)
+    session = await sync_to_async(signup.register)(email=EMAIL, password=PASSWORD)
     token = session.token
 
     def explode(ctx: Any, params: NoParams) -> dict:
@@ -266,12 +267,12 @@ async def _asgi_post(app: Any, path: str, body: bytes, headers: list[tuple[bytes
 async def test_http_view_crash_reaches_sentry_with_ref_and_without_pii(
     asgi_app: Any, sentry_stub: SentryStub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    token = (await sync_to_async(accounts.register)(email=EMAIL, password=PASSWORD)).token
+    token = (await sync_to_async(signup.register)(email=EMAIL, password=PASSWORD)).token
 
     def broken_login(*, email: str, password: str, ip: str) -> None:
         raise RuntimeError(f"login store failed for {email} from {ip}")
 
-    monkeypatch.setattr(accounts, "login", broken_login)
+    monkeypatch.setattr(login_service, "login", broken_login)
     status, content = await _asgi_post(
         asgi_app,
         "/api/auth/login?email=" + EMAIL,

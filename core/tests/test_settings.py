@@ -22,6 +22,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://redis.internal:6379/0",
     "ALLOWED_HOSTS": "play.baolife.example",
     "SENTRY_DSN": "https://public@127.0.0.1/1",  # nothing is sent: no error happens, and no server exists
+    "STORES": "",  # a server that sells through no store; a store offered without its settings is reported
 }
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s;"
@@ -89,6 +90,16 @@ def test_production_passes_the_deployment_checklist_without_warnings() -> None:
     done = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
+
+
+def test_deployment_checklist_reports_a_store_offered_without_its_settings() -> None:
+    env = {**PRODUCTION_ENV, "STORES": "apple,google", "GOOGLE_PLAY_PACKAGE_NAME": "com.baolife.app"}
+    done = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert done.returncode != 0
+    report = done.stdout + done.stderr
+    assert "monetization.W001" in report
+    assert "The App Store is offered (STORES) but not configured: APPLE_ROOT_CERTIFICATES, APPLE_BUNDLE_ID" in report
+    assert "Google Play is offered (STORES) but not configured: GOOGLE_PLAY_SERVICE_ACCOUNT_FILE empty" in report
 
 
 @pytest.mark.mysql

@@ -219,7 +219,9 @@ def do_choice(ctx: Ctx, at: int, event_id: str, choice_id: str) -> None:
     if q is None or q.expires_at <= at:
         raise EventNotFound(f"no pending event {event_id!r}", event_id=event_id)
     if not any(c["id"] == choice_id for c in q.choices):
-        raise InvalidChoice(f"event {event_id!r} has no choice {choice_id!r}", event_id=event_id, choice=choice_id)
+        raise InvalidChoice(
+            f"event {event_id!r} has no choice {choice_id!r}", event_id=event_id, choice=choice_id, fields=["choice"]
+        )
     resolve(ctx, at, q, choice_id, by="player")
 
 

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from game.models.accounts import Player
+from accounts.models import Player
 
 
 class Character(models.Model):
@@ -13,6 +13,11 @@ class Character(models.Model):
     """
 
     player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="characters")
+    # Set on the player's current life only (NULLs do not collide in a unique column): the link
+    # lives here, not on the account, so accounts never depends on the game.
+    current_of = models.OneToOneField(
+        Player, null=True, blank=True, on_delete=models.SET_NULL, related_name="current_character"
+    )
     name = models.CharField(max_length=100)
     seed = models.BigIntegerField()
     state = models.JSONField()

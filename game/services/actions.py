@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.errors import GameError
 from core.pushes import push_to_player
 from game import engine, selectors
-from game.models import Character, ConversationLine, Player
+from game.models import Character, ConversationLine
 from game.services import content as content_service
 from game.services import energy, life, notify, sentiment
 
@@ -109,7 +109,7 @@ def start_new_life(*, player_id: int) -> dict[str, Any]:
         current = life.current_character(player_id=player_id, lock=True)  # the life first: the lock order
         if current.alive:
             raise GameError("conflict", "The current life has not ended.")
-        if not Player.objects.filter(pk=player_id, current_character_id=current.pk).exists():
+        if current.current_of_id != player_id:
             raise GameError("conflict", "A new life has already begun.")  # a concurrent request won
         character = life.start_life(player_id=player_id)
     return selectors.player_object(player_id, character=character)

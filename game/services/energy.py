@@ -5,9 +5,10 @@ from datetime import datetime, timedelta
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import Player
 from core.errors import GameError
 from game import engine
-from game.models import Character, Player
+from game.models import Character
 from game.services import content as content_service
 from game.services import life
 

@@ -7,9 +7,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import Player
 from core.errors import GameError
 from game import engine
-from game.models import Character, Person, Player
+from game.models import Character, Person
 from game.services import clock, milestones, notify
 from game.services import content as content_service
 
@@ -28,8 +29,10 @@ def start_life(*, player_id: int, now: datetime | None = None) -> Character:
     seed = secrets.randbits(62)
     born_at = (seed % 360) * engine.DAY
     state = engine.new_life(seed, born_at, content)
+    Character.objects.filter(current_of_id=player_id).update(current_of=None)  # the life before stays as it was
     character = Character.objects.create(
         player_id=player_id,
+        current_of_id=player_id,
         name=state.name,
         seed=seed,
         state=state.to_dict(),
@@ -41,18 +44,21 @@ def start_life(*, player_id: int, now: datetime | None = None) -> Character:
         age_years=state.age,
         stage=state.stage,
     )
-    Player.objects.filter(pk=player_id).update(current_character=character)
     sync_people(character, before=[], after=character.state["people"])
     return character
 
 
+def _current_id(player_id: int) -> int | None:
+    return Character.objects.filter(current_of_id=player_id).values_list("pk", flat=True).first()
+
+
 def current_character(*, player_id: int, lock: bool) -> Character:
     """The player's current life (created on first need); row-locked when `lock`."""
-    character_id = Player.objects.filter(pk=player_id).values_list("current_character_id", flat=True).first()
+    character_id = _current_id(player_id)
     if character_id is None:
         if lock:
             Player.objects.select_for_update().get(pk=player_id)  # one first life, even under races
-            character_id = Player.objects.filter(pk=player_id).values_list("current_character_id", flat=True).get()
+            character_id = _current_id(player_id)
         if character_id is None:
             return start_life(player_id=player_id)
     queryset = Character.objects.select_for_update() if lock else Character.objects
@@ -199,8 +205,6 @@ def leave(*, player_id: int, now: datetime | None = None) -> None:
     """The player's last socket closed: the life goes on for GAME_OFFLINE_LIFE_DAYS from now."""
     now = now or timezone.now()
     Player.objects.filter(pk=player_id).update(last_seen_at=now)
-    character_id = Player.objects.filter(pk=player_id).values_list("current_character_id", flat=True).first()
-    if character_id:
-        Character.objects.filter(pk=character_id, active_until__lt=now + clock.offline_span()).update(
-            active_until=now + clock.offline_span()
-        )
+    Character.objects.filter(current_of_id=player_id, active_until__lt=now + clock.offline_span()).update(
+        active_until=now + clock.offline_span()
+    )

@@ -2,28 +2,27 @@
 
 from typing import Any
 
+from accounts.selectors import ended_sessions, require_live_session, session_player_id, token_owner
 from core import presence
+from core.errors import ClosesSocket
 from game import selectors
 from game.models import Character
 from game.services import life, offline
-from game.services.accounts import session_player_id, token_lookup
 
 __all__ = [
     "arrive",
     "auth_reply",
+    "ended_sessions",
     "offline_delivered",
     "offline_pushes",
+    "require_live_session",
     "session_player_id",
     "sign_in",
     "sign_out",
     "token_owner",
 ]
 
-
-def token_owner(token: str) -> tuple[int, int] | None:
-    """(player id, token id) for a live token, else None."""
-    row = token_lookup(token)
-    return (row.player_id, row.pk) if row else None
+CLOSE_TOO_MANY_SOCKETS = 4008
 
 
 def auth_reply(player_id: int, character: Character | None = None) -> dict[str, Any]:
@@ -32,14 +31,25 @@ def auth_reply(player_id: int, character: Character | None = None) -> dict[str, 
 
 
 def arrive(player_id: int) -> Character:
-    """A socket signed in: the life catches up to now, then the player counts as online."""
-    character = life.arrive(player_id=player_id)
-    presence.socket_opened(player_id)
-    return character
+    """A socket signed in: the player counts as online (within the socket cap), then the life catches up."""
+    if not presence.socket_opened(player_id):
+        raise ClosesSocket(
+            "forbidden",
+            "Too many open sockets for this account; close one first.",
+            close_code=CLOSE_TOO_MANY_SOCKETS,
+        )
+    try:
+        return life.arrive(player_id=player_id)
+    except BaseException:
+        presence.socket_closed(player_id)
+        raise
 
 
-def sign_in(player_id: int) -> dict[str, Any]:
-    """A socket signed in: the life caught up, and the `auth` reply's data (one database trip)."""
+def sign_in(player_id: int, token_id: int | None = None) -> dict[str, Any]:
+    """A socket that has joined its groups signs in: the sign-in is checked again (a ban or logout
+    committed before the groups were joined missed this socket), the life caught up, and the
+    `auth` reply's data returned (one database trip for the life)."""
+    require_live_session(player_id=player_id, token_id=token_id)
     return auth_reply(player_id, arrive(player_id))
 
 

@@ -55,7 +55,7 @@ def test_admin_pages_list_game_records(client, make_player):
     live.arrive(player.pk)
     admin = get_user_model().objects.create_superuser("op2", "op2@example.com", "op-password-123")
     client.force_login(admin)
-    for url in ("/admin/game/player/", "/admin/game/character/", "/admin/game/person/?q=a",
+    for url in ("/admin/accounts/player/", "/admin/game/character/", "/admin/game/person/?q=a",
                 "/admin/game/contententry/", "/admin/monetization/diamondtransaction/",
                 "/admin/monetization/diamondtransaction/grant/"):
         assert client.get(url).status_code == 200, url

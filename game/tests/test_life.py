@@ -5,17 +5,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import Player
 from core import presence
 from core.errors import GameError
 from game import engine, selectors
-from game.models import Character, ConversationLine, OfflineEvent, Person, Player
+from game.models import Character, ConversationLine, OfflineEvent, Person
 from game.services import actions, life, live, offline, tick
 
 pytestmark = pytest.mark.django_db
 
 
 def state_of(player_id: int) -> dict:
-    return Character.objects.get(pk=Player.objects.get(pk=player_id).current_character_id).state
+    return Character.objects.get(current_of_id=player_id).state
 
 
 def test_first_sign_in_starts_a_life_with_family(make_player):

@@ -123,7 +123,7 @@ def test_unauthenticated_socket_closed_4001(server, monkeypatch):
 @pytest.mark.redis
 @pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL: one process's ban reaches another's socket")
 def test_ban_in_this_process_closes_socket_on_server_process(server):
-    from game.services import accounts
+    from accounts.services import bans
 
     _, signed = _post(server, "/api/auth/device", {"device_id": "real-socket-device-3"})
 
@@ -132,7 +132,7 @@ def test_ban_in_this_process_closes_socket_on_server_process(server):
             await ws.send(json.dumps({"type": "auth", "id": "a", "token": signed["token"]}))
             await ws.recv()
             started = time.monotonic()
-            await asyncio.to_thread(accounts.ban, player_id=signed["player_id"], reason="test")
+            await asyncio.to_thread(bans.ban, player_id=signed["player_id"], reason="test")
             try:
                 await asyncio.wait_for(ws.recv(), timeout=5)
             except websockets.ConnectionClosed as closed:

@@ -10,7 +10,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings as django_settings
 
-from game.services import accounts
+from accounts.services import bans, signup, tokens
 from game.tests.wsclient import signed_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -27,10 +27,10 @@ async def in_another_process(code: str) -> None:
 
 async def test_logout_closes_sockets_of_that_token_only(asgi_app, make_player):
     _, token = await sync_to_async(make_player)("device-close-1")
-    other_token = (await sync_to_async(accounts.sign_in_device)(device_id="device-close-1")).token
+    other_token = (await sync_to_async(signup.sign_in_device)(device_id="device-close-1")).token
     closing = await signed_in(asgi_app, token)
     staying = await signed_in(asgi_app, other_token)
-    await sync_to_async(accounts.logout)(token=token)
+    await sync_to_async(tokens.logout)(token=token)
     assert await closing.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}
     assert (await staying.request("ping"))["ok"]
     await staying.close()
@@ -40,7 +40,7 @@ async def test_ban_closes_every_socket_of_the_player(asgi_app, make_player):
     player, token = await sync_to_async(make_player)()
     a = await signed_in(asgi_app, token)
     b = await signed_in(asgi_app, token)
-    await sync_to_async(accounts.ban)(player_id=player.pk, reason="test")
+    await sync_to_async(bans.ban)(player_id=player.pk, reason="test")
     for client in (a, b):
         assert await client.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}
 

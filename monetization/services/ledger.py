@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from accounts.models import Player
 from core.errors import GameError
 from core.pushes import push_to_player
-from game.models import Player
 from monetization.models import DiamondTransaction, PlayerWallet
 
 Reason = DiamondTransaction.Reason

@@ -7,24 +7,27 @@ charges and delivers.
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import GameError
-from core.ratelimit import limit
+from core.ratelimit import limit, limited
 from game import selectors
 from game.services import energy, life, timeskip
 from monetization.catalog import catalog
 from monetization.models import DiamondTransaction, EnergyRefillPurchase, ProcessedTransaction, TimeSkipPurchase
-from monetization.services import idempotency, ledger
+from monetization.services import idempotency, ledger, stores
 from monetization.stores.base import PurchasePending, ReceiptInvalid, StoreUnavailable, VerifiedPurchase
 
 Reason = DiamondTransaction.Reason
+RETRY_STORE_SECONDS = 30
 
 
-def _rate_limit(player_id: int, kind: str) -> None:
+def _rate_limit(player_id: int, kind: str):  # noqa: ANN202 - a context manager
+    """The per-player purchase limit, counting only purchases that go through (docs/economy.md)."""
     rule = catalog().purchase_limits[kind]
-    limit(f"buy:{kind}:{player_id}", capacity=rule.count, rate=rule.count / rule.per_seconds)
+    return limited(f"buy:{kind}:{player_id}", capacity=rule.count, rate=rule.count / rule.per_seconds)
 
 
 def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
@@ -33,32 +36,9 @@ def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key:
         raise GameError("bad_request", f"No refill {refill_type!r}.", fields=["refill_type"])
 
     def buy() -> dict[str, Any]:
-        _rate_limit(player_id, "energy_refill")  # here, so a duplicate waiting on its key is not counted
-        now = timezone.now()
-        character = life.living_character(player_id=player_id)
-        energy_before = float(character.state["energy"])
-        charge = ledger.diamonds_spend(
-            player_id=player_id, amount=item.price, reason=Reason.ENERGY_REFILL, reference=f"refill:{refill_type}"
-        )
-        until = None
-        if item.unlimited_hours:
-            until = energy.extend_unlimited(player_id=player_id, hours=item.unlimited_hours, now=now)
-        new_energy = energy.add_energy(character=character, amount=item.energy, now=now)
-        EnergyRefillPurchase.objects.create(
-            player_id=player_id,
-            refill_type=refill_type,
-            price=item.price,
-            energy_before=energy_before,
-            energy_after=new_energy,
-            unlimited_energy_until=until,
-            transaction=charge,
-        )
-        until = until or energy.unlimited_until(player_id=player_id, now=now)
-        return {
-            "energy": new_energy,
-            "diamonds": charge.balance_after,
-            "unlimited_energy_until": until.isoformat() if until else None,
-        }
+        # here, so a duplicate waiting on its key is not counted; a refusal inside is not counted either
+        with _rate_limit(player_id, "energy_refill"):
+            return _refill(player_id=player_id, refill_type=refill_type, item=item)
 
     return idempotency.run_once(
         player_id=player_id, key=idempotency_key, verb="purchase_energy_refill", params={"refill_type": refill_type},
@@ -72,29 +52,61 @@ def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str |
         raise GameError("bad_request", f"No time skip {skip_type!r}.", fields=["skip_type"])
 
     def buy() -> dict[str, Any]:
-        _rate_limit(player_id, "time_skip")
-        character = life.living_character(player_id=player_id)
-        charge = ledger.diamonds_spend(
-            player_id=player_id, amount=item.price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
-        )
-        skip = timeskip.skip_time(character=character, seconds=None if skip_type == "next_event" else item.seconds)
-        TimeSkipPurchase.objects.create(
-            player_id=player_id,
-            skip_type=skip_type,
-            price=item.price,
-            skipped_seconds=skip.skipped_seconds,
-            summary=skip.summary,
-            transaction=charge,
-        )
-        return {
-            "skipped_seconds": skip.skipped_seconds,
-            "summary": skip.summary,
-            "player": selectors.player_object(player_id, character=character),
-        }
+        with _rate_limit(player_id, "time_skip"):
+            return _skip(player_id=player_id, skip_type=skip_type, item=item)
 
     return idempotency.run_once(
         player_id=player_id, key=idempotency_key, verb="purchase_time_skip", params={"skip_type": skip_type}, fn=buy
     )
+
+
+def _refill(*, player_id: int, refill_type: str, item: Any) -> dict[str, Any]:
+    now = timezone.now()
+    character = life.living_character(player_id=player_id)
+    energy_before = float(character.state["energy"])
+    charge = ledger.diamonds_spend(
+        player_id=player_id, amount=item.price, reason=Reason.ENERGY_REFILL, reference=f"refill:{refill_type}"
+    )
+    until = None
+    if item.unlimited_hours:
+        until = energy.extend_unlimited(player_id=player_id, hours=item.unlimited_hours, now=now)
+    new_energy = energy.add_energy(character=character, amount=item.energy, now=now)
+    EnergyRefillPurchase.objects.create(
+        player_id=player_id,
+        refill_type=refill_type,
+        price=item.price,
+        energy_before=energy_before,
+        energy_after=new_energy,
+        unlimited_energy_until=until,
+        transaction=charge,
+    )
+    until = until or energy.unlimited_until(player_id=player_id, now=now)
+    return {
+        "energy": new_energy,
+        "diamonds": charge.balance_after,
+        "unlimited_energy_until": until.isoformat() if until else None,
+    }
+
+
+def _skip(*, player_id: int, skip_type: str, item: Any) -> dict[str, Any]:
+    character = life.living_character(player_id=player_id)
+    charge = ledger.diamonds_spend(
+        player_id=player_id, amount=item.price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
+    )
+    skip = timeskip.skip_time(character=character, seconds=None if skip_type == "next_event" else item.seconds)
+    TimeSkipPurchase.objects.create(
+        player_id=player_id,
+        skip_type=skip_type,
+        price=item.price,
+        skipped_seconds=skip.skipped_seconds,
+        summary=skip.summary,
+        transaction=charge,
+    )
+    return {
+        "skipped_seconds": skip.skipped_seconds,
+        "summary": skip.summary,
+        "player": selectors.player_object(player_id, character=character),
+    }
 
 
 def grant_store_purchase(*, player_id: int, purchase: VerifiedPurchase, purchase_token: str = "") -> dict[str, Any]:
@@ -153,12 +165,13 @@ def _already_processed(row: ProcessedTransaction, player_id: int) -> dict[str, A
 
 
 def verify_store_purchase(
-    *, platform: str, product_id: str, signed_transaction: str | None, purchase_token: str | None
+    *, player_id: int, platform: str, product_id: str, signed_transaction: str | None, purchase_token: str | None
 ) -> VerifiedPurchase:
     """Ask the store (Apple's signature chain, Google's API). No database: callers run it off the
-    sockets' database thread, so a slow store stalls nobody else."""
-    from monetization.services import stores
-
+    sockets' database thread, so a slow store stalls nobody else. At most
+    STORE_VERIFICATIONS_PER_MINUTE per player: every call may spend the app's store API quota."""
+    per_minute = settings.STORE_VERIFICATIONS_PER_MINUTE
+    limit(f"store-verify:{player_id}", capacity=per_minute, rate=per_minute / 60)
     try:
         if platform == "apple":
             purchase = stores.apple().verify_transaction(signed_transaction or "")
@@ -170,8 +183,9 @@ def verify_store_purchase(
         ) from exc
     except ReceiptInvalid as exc:
         raise GameError("invalid_receipt", f"The receipt failed verification: {exc.reason}.") from exc
-    except StoreUnavailable:
-        raise  # not the player's fault: answered `internal` with a report ref; the client retries
+    except StoreUnavailable as exc:  # not the player's fault: the client retries
+        raise GameError("unavailable", "The store could not be reached; try again shortly.",
+                        retry_after=RETRY_STORE_SECONDS) from exc
     if purchase.product_id != product_id:
         raise GameError("invalid_receipt", "The receipt is for another product.")
     return purchase
@@ -192,6 +206,7 @@ def purchase_diamonds(
 ) -> dict[str, Any]:
     """Verify, then redeem (the handler runs the two steps on different threads)."""
     purchase = verify_store_purchase(
+        player_id=player_id,
         platform=platform, product_id=product_id, signed_transaction=signed_transaction, purchase_token=purchase_token
     )
     return redeem_store_purchase(player_id=player_id, purchase=purchase, purchase_token=purchase_token or "")

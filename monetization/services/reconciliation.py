@@ -6,7 +6,7 @@ import sentry_sdk
 from django.db import transaction
 from django.db.models import Sum
 
-from game.models import Player
+from accounts.models import Player
 from monetization.models import DiamondTransaction, PlayerWallet, ReconciliationIssue
 from monetization.services.ledger import lock_players
 

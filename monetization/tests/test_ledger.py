@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
+from accounts.models import Player
 from core.errors import GameError
-from game.models import Player
 from monetization.models import DiamondTransaction, ReconciliationIssue
 from monetization.services import ledger, reconciliation
 from monetization.services.rewards import reward_milestone

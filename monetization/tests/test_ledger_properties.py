@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from accounts.services import signup
 from core.errors import GameError
-from game.services import accounts
 from monetization.models import DiamondTransaction
 from monetization.services import ledger
 from monetization.services.rewards import reward_milestone
@@ -21,7 +21,7 @@ _devices = itertools.count()
 class Economy(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.player_id = accounts.sign_in_device(device_id=f"prop-device-{next(_devices):08d}").player_id
+        self.player_id = signup.sign_in_device(device_id=f"prop-device-{next(_devices):08d}").player_id
         self.balance = 0
         self.debt = 0
         self.refunded: set[int] = set()

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
+from accounts.models import Player
 from core.errors import GameError
-from game.models import Character, Player
+from game.models import Character
 from game.services import live
 from monetization.models import DiamondTransaction, EnergyRefillPurchase, IdempotencyRecord, TimeSkipPurchase
 from monetization.services import ledger, purchases

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.db import connection
 
+from accounts.models import Player
 from core.errors import GameError
-from game.models import Player
 from monetization.models import DiamondTransaction, ProcessedTransaction, StoreNotification
 from monetization.services import purchases, store_sync, stores
 from monetization.tests.conftest import run_concurrently

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import Player
 from core.errors import GameError
-from game.models import Player
 from monetization.services import ledger
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from game.models import AuthToken, Player
-from game.services import accounts
+from accounts.models import AuthToken, Player
+from accounts.services import bans, signup, tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -127,10 +127,10 @@ def test_login_throttled_per_ip(client, settings):
 
 def test_logout_revokes_token(client):
     token = post(client, "/api/auth/device", {"device_id": "device-out-1"}).json()["token"]
-    assert accounts.token_lookup(token) is not None
+    assert tokens.token_lookup(token) is not None
     response = client.post("/api/auth/logout", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 204
-    assert accounts.token_lookup(token) is None
+    assert tokens.token_lookup(token) is None
     again = client.post("/api/auth/logout", headers={"Authorization": f"Bearer {token}"})
     assert again.status_code == 401
 
@@ -143,7 +143,7 @@ def test_logout_without_header(client):
 def test_expired_token_does_not_work(client, settings):
     token = post(client, "/api/auth/device", {"device_id": "device-exp-1"}).json()["token"]
     AuthToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert accounts.token_lookup(token) is None
+    assert tokens.token_lookup(token) is None
 
 
 def test_token_lifetime_is_configurable(client, settings):
@@ -154,9 +154,9 @@ def test_token_lifetime_is_configurable(client, settings):
 
 
 def test_banned_player_cannot_sign_in(client):
-    session = accounts.sign_in_device(device_id="device-ban-1")
-    accounts.ban(player_id=session.player_id, reason="cheating")
-    assert accounts.token_lookup(session.token) is None
+    session = signup.sign_in_device(device_id="device-ban-1")
+    bans.ban(player_id=session.player_id, reason="cheating")
+    assert tokens.token_lookup(session.token) is None
     response = post(client, "/api/auth/device", {"device_id": "device-ban-1"})
     assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
 
@@ -174,8 +174,8 @@ def test_unknown_api_path_is_json_404(client, settings):
 
 
 def test_purge_expired_tokens_keeps_live_ones():
-    live = accounts.sign_in_device(device_id="device-purge-1")
-    old = accounts.sign_in_device(device_id="device-purge-2")
+    live = signup.sign_in_device(device_id="device-purge-1")
+    old = signup.sign_in_device(device_id="device-purge-2")
     AuthToken.objects.filter(player_id=old.player_id).update(expires_at=timezone.now() - timedelta(days=3))
-    assert accounts.purge_expired_tokens() == 1
-    assert accounts.token_lookup(live.token) is not None
+    assert tokens.purge_expired_tokens() == 1
+    assert tokens.token_lookup(live.token) is not None

@@ -5,9 +5,10 @@ from django.contrib.auth import logout as session_logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.http import api, bearer_token, client_ip, parse_body
-from game.models import Player
-from game.services import accounts
+from accounts.models import Player
+from accounts.services import login as login_service
+from accounts.services import signup, tokens
+from core.http import api, bearer_token, client_ip, parse_body, refuse_foreign_origin
 
 
 class DeviceBody(BaseModel):
@@ -37,28 +38,31 @@ def _with_browser_session(request: HttpRequest, player_id: int) -> None:
 @api("POST")
 def device(request: HttpRequest) -> HttpResponse:
     body = parse_body(request, DeviceBody)
-    session = accounts.sign_in_device(device_id=body.device_id)
+    session = signup.sign_in_device(device_id=body.device_id, ip=client_ip(request))
     return JsonResponse({"token": session.token, "player_id": session.player_id, "created": session.created})
 
 
 @api("POST")
 def register(request: HttpRequest) -> HttpResponse:
+    refuse_foreign_origin(request)  # it sets a session cookie
     body = parse_body(request, RegisterBody)
-    session = accounts.register(email=body.email, password=body.password, guest_token=body.token)
+    session = signup.register(email=body.email, password=body.password, guest_token=body.token,
+                              ip=client_ip(request))
     _with_browser_session(request, session.player_id)
     return JsonResponse({"token": session.token, "player_id": session.player_id}, status=201)
 
 
 @api("POST")
 def login(request: HttpRequest) -> HttpResponse:
+    refuse_foreign_origin(request)  # it sets a session cookie
     body = parse_body(request, LoginBody)
-    session = accounts.login(email=body.email, password=body.password, ip=client_ip(request))
+    session = login_service.login(email=body.email, password=body.password, ip=client_ip(request))
     _with_browser_session(request, session.player_id)
     return JsonResponse({"token": session.token, "player_id": session.player_id})
 
 
 @api("POST")
 def logout(request: HttpRequest) -> HttpResponse:
-    accounts.logout(token=bearer_token(request))
+    tokens.logout(token=bearer_token(request))
     session_logout(request)
     return HttpResponse(status=204)

@@ -1,4 +1,8 @@
-"""The account (Player) and its API tokens."""
+"""The account (Player) and its API tokens.
+
+The tables keep the names they had when they lived in `game` (`players`, `game_authtoken`):
+the move to this app changed only Django's state (accounts/migrations/0001).
+"""
 
 from django.conf import settings
 from django.db import models
@@ -6,18 +10,20 @@ from django.db.models import Q
 
 
 class Player(models.Model):
-    """The account: one per person, kept across lives (diamonds, lifetime records)."""
+    """The account: one per person, kept across lives (diamonds, lifetime records).
+
+    `email` is the sign-in address, case-folded, unique in the database (guests have none);
+    Django's `auth_user.email` keeps the address as typed for display.
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="player")
     device_id = models.CharField(max_length=128, unique=True, null=True, blank=True)
+    email = models.CharField(max_length=254, unique=True, null=True, blank=True)
     is_guest = models.BooleanField(default=True)
     diamonds = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     unlimited_energy_until = models.DateTimeField(null=True, blank=True)
-    current_character = models.OneToOneField(
-        "game.Character", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     banned_at = models.DateTimeField(null=True, blank=True)
     ban_reason = models.CharField(max_length=200, blank=True)
     deletion_requested_at = models.DateTimeField(null=True, blank=True)
@@ -28,7 +34,7 @@ class Player(models.Model):
         constraints = [models.CheckConstraint(condition=Q(diamonds__gte=0), name="players_diamonds_not_negative")]
 
     def __str__(self) -> str:
-        return f"Player {self.pk} ({self.user.email or 'guest'})"
+        return f"Player {self.pk} ({self.email or 'guest'})"
 
 
 class AuthToken(models.Model):
@@ -41,7 +47,8 @@ class AuthToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["player", "revoked_at"])]
+        db_table = "game_authtoken"
+        indexes = [models.Index(fields=["player", "revoked_at"], name="game_authto_player__6a98da_idx")]
 
     def __str__(self) -> str:
         return f"token {self.pk} of player {self.player_id}"

@@ -1,0 +1,72 @@
+"""API tokens: issued at sign-in, capped per player, revoked by logout and bans, purged when old."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AuthToken, Player
+from core.errors import GameError
+from core.pushes import close_token_sockets
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(*, player_id: int) -> str:
+    """A new token; past AUTH_MAX_TOKENS_PER_PLAYER live ones, the oldest are revoked (sockets closed).
+
+    The player's row is locked so parallel sign-ins of one account count each other's tokens.
+    """
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        Player.objects.select_for_update().filter(pk=player_id).values_list("pk", flat=True).get()
+        AuthToken.objects.create(
+            player_id=player_id,
+            key_hash=token_hash(token),
+            expires_at=now + timedelta(days=settings.AUTH_TOKEN_TTL_DAYS),
+        )
+        live = AuthToken.objects.filter(player_id=player_id, revoked_at__isnull=True, expires_at__gt=now)
+        surplus = list(live.order_by("-id").values_list("pk", flat=True)[settings.AUTH_MAX_TOKENS_PER_PLAYER :])
+        if surplus:
+            AuthToken.objects.filter(pk__in=surplus).update(revoked_at=now)
+            for token_id in surplus:
+                close_token_sockets(token_id)
+    return token
+
+
+def token_lookup(token: str) -> AuthToken | None:
+    """The live token row for a plain token, or None (unknown, expired, revoked, banned)."""
+    if not token or len(token) > 256:
+        return None
+    row = (
+        AuthToken.objects.select_related("player")
+        .filter(key_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if row is None or row.player.banned_at is not None:
+        return None
+    return row
+
+
+def logout(*, token: str) -> None:
+    """Revoke the token everywhere and close the sockets signed in with it."""
+    with transaction.atomic():
+        row = token_lookup(token)
+        if row is None:
+            raise GameError("unauthenticated", "The token is not valid.")
+        AuthToken.objects.filter(pk=row.pk).update(revoked_at=timezone.now())
+        close_token_sockets(row.pk)
+
+
+def purge_expired_tokens() -> int:
+    """Delete tokens expired or revoked more than a day ago (idempotent housekeeping)."""
+    cutoff = timezone.now() - timedelta(days=1)
+    deleted, _ = AuthToken.objects.filter(expires_at__lt=cutoff).delete()
+    revoked, _ = AuthToken.objects.filter(revoked_at__lt=cutoff).delete()
+    return deleted + revoked

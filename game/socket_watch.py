@@ -1,0 +1,77 @@
+"""The process's heartbeat over its open sockets (every WS_HEARTBEAT_SECONDS).
+
+Closing a socket on logout or ban, and every push, travel through the channel layer. If Redis
+restarts, the layer forgets every group and a close sent while it was down is lost. So, once per
+beat, for all sockets of the process at once:
+- sign-ins that ended (banned player, revoked or expired token) are found in two queries and
+  their sockets closed with 4003;
+- if Redis came back empty, every socket joins its groups again;
+- the socket count and presence are re-published.
+The loop runs on the event loop of the sockets, from the first socket on; no lifespan needed.
+"""
+
+import asyncio
+import logging
+import weakref
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from core import connections, presence
+from core import redis as shared_redis
+from core.reporting import report_exception
+from game.services import live
+
+logger = logging.getLogger("baolife.ws")
+
+
+class SocketWatch:
+    def __init__(self) -> None:
+        self.sockets: weakref.WeakSet[Any] = weakref.WeakSet()
+        self.task: asyncio.Task | None = None
+
+    def add(self, consumer: Any) -> None:
+        self.sockets.add(consumer)
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self._loop())
+
+    def discard(self, consumer: Any) -> None:
+        self.sockets.discard(consumer)
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(settings.WS_HEARTBEAT_SECONDS)
+            if not self.sockets:
+                self.task = None
+                return
+            try:
+                await self.beat()
+            except Exception as exc:  # noqa: BLE001 - one failed beat must not end the heartbeat
+                report_exception(exc, player_id=None, where="ws:heartbeat")
+
+    async def beat(self) -> None:
+        consumers = [c for c in list(self.sockets) if not c.closed]
+        signed = [c for c in consumers if c.ctx is not None]
+        if signed:
+            held = [(c.ctx.player_id, c.ctx.token_id) for c in signed]
+            ended = await database_sync_to_async(live.ended_sessions)(sessions=held)
+            for consumer in signed:
+                if (consumer.ctx.player_id, consumer.ctx.token_id) in ended:
+                    await consumer.end_session(4003)
+        if await sync_to_async(shared_redis.restarted_empty)():
+            for consumer in consumers:
+                if not consumer.closed:
+                    try:
+                        await consumer.rejoin_groups()
+                    except Exception as exc:  # noqa: BLE001 - the next beat tries again
+                        logger.warning("re-joining groups failed: %s", type(exc).__name__)
+                        await sync_to_async(shared_redis.forget_alive)()
+                        break
+        await sync_to_async(connections.heartbeat)()
+        await sync_to_async(presence.refresh_local)()
+
+
+watch = SocketWatch()
