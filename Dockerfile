@@ -36,7 +36,6 @@ ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=baolife.settings.production \
-    FORWARDED_ALLOW_IPS=127.0.0.1 \
     WEB_CONCURRENCY=1
 
 COPY --from=builder /opt/venv /opt/venv
@@ -57,10 +56,10 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 USER baolife
 EXPOSE 8000
 
-# WEB_CONCURRENCY = uvicorn processes in this container; FORWARDED_ALLOW_IPS = the proxy's addresses
-# whose X-Forwarded-For / X-Forwarded-Proto are trusted (--proxy-headers).
+# WEB_CONCURRENCY = uvicorn processes in this container. Client addresses behind the proxy are read by
+# the application itself (TRUSTED_PROXIES, core/clientaddr.py), so uvicorn leaves the headers alone.
 CMD ["uvicorn", "baolife.asgi:application", \
      "--host", "0.0.0.0", "--port", "8000", \
      "--loop", "uvloop", "--http", "httptools", \
      "--ws", "websockets", "--ws-per-message-deflate", "false", "--ws-max-size", "1048576", \
-     "--proxy-headers", "--lifespan", "on", "--no-access-log"]
+     "--no-proxy-headers", "--lifespan", "on", "--no-access-log"]

@@ -27,7 +27,8 @@ content: migrate
 run: content
 	@$(BIN)/python manage.py banner --host $(HOST) --port $(PORT)
 	$(BIN)/uvicorn baolife.asgi:application --host $(HOST) --port $(PORT) --loop uvloop --http httptools \
-		--ws websockets-sansio --ws-per-message-deflate false --ws-max-size 1048576 --lifespan on --no-access-log
+		--ws websockets-sansio --ws-per-message-deflate false --ws-max-size 1048576 --lifespan on --no-access-log \
+		--no-proxy-headers
 
 test: install
 	DJANGO_SETTINGS_MODULE=baolife.settings.test $(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -54,16 +54,6 @@ def release(name: str, *, amount: int = 1) -> None:
             _local[name] = (max(0, count - amount), ends)
 
 
-def clear(name: str) -> None:
-    """Start the counter afresh (a successful sign-in clears the account's failures)."""
-    client = shared_redis.client()
-    if client is not None:
-        client.delete(shared_redis.key("count", name))
-        return
-    with _lock:
-        _local.pop(name, None)
-
-
 def reset() -> None:
     """Forget the in-process counters (tests)."""
     with _lock:

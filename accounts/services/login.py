@@ -38,7 +38,9 @@ def login(*, email: str, password: str, ip: str) -> Session:
         raise GameError("unauthenticated", "Wrong email or password.")
     if not player.user.check_password(password):
         raise GameError("unauthenticated", "Wrong email or password.")
-    counters.clear(acct)  # a success: this account's attempts start afresh...
-    counters.release(addr)  # ...and it does not count against the address
+    # A success does not count, but does not wipe the failures either: clearing them would hand
+    # a burst of guesses running beside the owner's sign-in a fresh allowance.
+    counters.release(acct)
+    counters.release(addr)
     refuse_banned(player)
     return Session(token=issue_token(player_id=player.pk), player_id=player.pk)
