@@ -444,7 +444,8 @@ def warn_if_busy() -> None:
 def game_env(tmp: Path, *, database_url: str | None = None, redis_url: str = "") -> dict[str, str]:
     """The server's environment: the embedded default (SQLite file in `tmp`, in-memory channel layer
     and buckets) unless `database_url` / `redis_url` say otherwise; the WebSocket frame limiter on,
-    its thresholds raised to 1e9 (its cost measured, never its refusals)."""
+    its thresholds raised to 1e9 (its cost measured, never its refusals); likewise the per-address
+    caps a load tool on one address would hit (sign-ups, sockets not signed in yet)."""
     env = dict(os.environ)
     raised = str(float(10**9))
     env.update(
@@ -459,6 +460,8 @@ def game_env(tmp: Path, *, database_url: str | None = None, redis_url: str = "")
             "WS_RATE_SOCKET_PER_SECOND": raised,
             "WS_RATE_PLAYER_BURST": raised,
             "WS_RATE_PLAYER_PER_SECOND": raised,
+            "SIGNUPS_PER_IP_PER_HOUR": str(10**9),
+            "WS_MAX_UNAUTHENTICATED_PER_IP": str(10**9),
             "PYTHONUNBUFFERED": "1",
         }
     )
