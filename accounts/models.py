@@ -8,17 +8,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.fields import ExactCharField
+
 
 class Player(models.Model):
     """The account: one per person, kept across lives (diamonds, lifetime records).
 
-    `email` is the sign-in address, case-folded, unique in the database (guests have none);
-    Django's `auth_user.email` keeps the address as typed for display.
+    `email` is the sign-in address, trimmed and case-folded, unique in the database and compared
+    byte for byte (accounts/fields.py); guests have none.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="player")
     device_id = models.CharField(max_length=128, unique=True, null=True, blank=True)
-    email = models.CharField(max_length=254, unique=True, null=True, blank=True)
+    email = ExactCharField(max_length=254, unique=True, null=True, blank=True)
     is_guest = models.BooleanField(default=True)
     diamonds = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

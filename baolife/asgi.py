@@ -11,6 +11,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from baolife.routing import websocket_urlpatterns  # noqa: E402
+from core.bodylimit import ApiBodyLimit  # noqa: E402
 from core.origin import OriginCheck  # noqa: E402
 from core.scheduler import lifespan  # noqa: E402
 from monetization.services.stores import warn_unconfigured  # noqa: E402
@@ -19,7 +20,7 @@ warn_unconfigured()  # once per server process, at start-up: which offered store
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": ApiBodyLimit(django_asgi_app),
         "websocket": OriginCheck(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
         "lifespan": lifespan,
     }

@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 
 from accounts import views as account_views
+from accounts.admin_login import admin_login
 from core import views as core_views
+from core.http import not_found
 from monetization import views as monetization_views
 
 urlpatterns = [
@@ -12,8 +14,10 @@ urlpatterns = [
     path("api/auth/logout", account_views.logout, name="auth-logout"),
     path("api/store/apple/notifications", monetization_views.apple_notifications, name="apple-notifications"),
     path("api/protocol.json", core_views.protocol_schema, name="protocol-schema"),
+    re_path(r"^api/", not_found, name="api-not-found"),  # JSON 404 under /api/, also with DEBUG on
     path("health/live", core_views.live, name="health-live"),
     path("health/ready", core_views.ready, name="health-ready"),
+    path("admin/login/", admin_login, name="admin-login"),  # throttled before admin.site's own view
     path("admin/", admin.site.urls),
 ]
 

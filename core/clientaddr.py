@@ -5,6 +5,9 @@ the address it saw, so only the hops our own proxies appended can be believed: w
 header from the right, skipping TRUSTED_PROXIES, the first other address is the client
 (the "rightmost untrusted hop"). Anything left of it was written by the client and is ignored.
 With no trusted proxy (the default) the header is ignored altogether.
+
+An IPv6 client is counted by its /64 network: one subscriber usually holds a whole /64, and
+counting single addresses there would give anyone 2^64 tries.
 """
 
 import ipaddress
@@ -40,10 +43,19 @@ def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> b
     return any(address in net for net in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
+def _limit_key(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def client_address(peer: str | None, forwarded_for: str | None) -> str:
-    """The client's address from the socket's peer and the `X-Forwarded-For` header."""
-    peer = peer or "unknown"
-    if not forwarded_for or not _trusted(_parse(peer)):
+    """The client's address (an IPv6 client's /64) from the peer and the `X-Forwarded-For` header."""
+    parsed = _parse(peer or "")
+    peer = _limit_key(parsed) if parsed else (peer or "unknown")
+    if not forwarded_for or not _trusted(parsed):
         return peer
     hops = [hop for hop in forwarded_for.split(",") if hop.strip()]
     for hop in reversed(hops):
@@ -51,9 +63,9 @@ def client_address(peer: str | None, forwarded_for: str | None) -> str:
         if address is None:
             return peer  # a hop no proxy of ours would write: believe only the peer
         if not _trusted(address):
-            return str(address)
+            return _limit_key(address)
     first = _parse(hops[0]) if hops else None
-    return str(first) if first else peer  # every hop is one of ours: the request came from inside
+    return _limit_key(first) if first else peer  # every hop is one of ours: the request came from inside
 
 
 def request_ip(request: HttpRequest) -> str:

@@ -1,8 +1,6 @@
 """Open WebSocket counts: this process's, and the sum over every process (via Redis)."""
 
 import logging
-import os
-import socket
 import time
 
 import redis
@@ -10,7 +8,7 @@ from django.conf import settings
 
 from core import redis as shared_redis
 
-_PROCESS = f"{socket.gethostname()}:{os.getpid()}"
+_PROCESS = shared_redis.PROCESS
 _STALE_SECONDS = 90
 _open = 0
 _unauthenticated: dict[str, int] = {}  # client address -> sockets not signed in yet (event loop only)
@@ -27,8 +25,9 @@ def _redis():  # noqa: ANN202
 
 
 def _publish(force: bool = False) -> None:
+    """`force` comes from a thread (heartbeat, health); otherwise from the event loop, so fast."""
     global _published_at
-    client = _redis()
+    client = _redis() if force else shared_redis.fast_client()
     now = time.time()
     if client is None or (not force and (now - _published_at < 5 or not shared_redis.available())):
         return

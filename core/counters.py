@@ -12,6 +12,7 @@ from core import redis as shared_redis
 
 _lock = threading.Lock()
 _local: dict[str, tuple[int, float]] = {}  # key -> (count, window end on the monotonic clock)
+_PRUNE_ABOVE = 10_000
 
 
 def hit(name: str, *, window: int, amount: int = 1) -> tuple[int, float]:
@@ -27,6 +28,9 @@ def hit(name: str, *, window: int, amount: int = 1) -> tuple[int, float]:
         return int(count), max(ttl_ms, 0) / 1000 or float(window)
     now = time.monotonic()
     with _lock:
+        if len(_local) > _PRUNE_ABOVE:  # windows that ended are forgotten, so memory stays bounded
+            for stale in [k for k, (_, end) in _local.items() if end <= now]:
+                del _local[stale]
         count, ends = _local.get(name, (0, 0.0))
         if ends <= now:
             count, ends = 0, now + window

@@ -8,8 +8,7 @@ against WS_MAX_SOCKETS_PER_PLAYER in one Lua script, so parallel opens on severa
 cannot pass the cap together. In the embedded default there is one process: its counts are the truth.
 """
 
-import os
-import socket
+import logging
 import threading
 import time
 
@@ -20,34 +19,35 @@ from core import redis as shared_redis
 
 TTL_SECONDS = 90
 REFRESH_SECONDS = 30
-_PROCESS = f"{socket.gethostname()}:{os.getpid()}"
+_PROCESS = shared_redis.PROCESS
+logger = logging.getLogger("baolife.ws")
 _lock = threading.Lock()
 _local: dict[int, int] = {}  # player id -> open sockets in this process
 _refreshed: dict[int, float] = {}
 
-# KEYS[1] the player's hash; ARGV: this process, the cap, now, the stale age, the key's TTL.
+# KEYS[1] the player's hash; ARGV: this process, its own count (the truth, kept in memory), the
+# cap, now, the stale age, the key's TTL. Other processes' fields count unless stale.
 _LUA_CLAIM = """
-local total = 0
-local mine = 0
+local total = tonumber(ARGV[2])
 local fields = redis.call('HGETALL', KEYS[1])
 for i = 1, #fields, 2 do
-  local count, stamp = string.match(fields[i + 1], '^(%d+)|(%d+)$')
-  count = tonumber(count) or 1
-  stamp = tonumber(stamp) or tonumber(fields[i + 1]) or 0
-  if fields[i] == ARGV[1] then
-    mine = count
-  elseif tonumber(ARGV[3]) - stamp > tonumber(ARGV[4]) then
-    redis.call('HDEL', KEYS[1], fields[i])
-  else
-    total = total + count
+  if fields[i] ~= ARGV[1] then
+    local count, stamp = string.match(fields[i + 1], '^(%d+)|(%d+)$')
+    count = tonumber(count) or 1
+    stamp = tonumber(stamp) or tonumber(fields[i + 1]) or 0
+    if tonumber(ARGV[4]) - stamp > tonumber(ARGV[5]) then
+      redis.call('HDEL', KEYS[1], fields[i])
+    else
+      total = total + count
+    end
   end
 end
-if total + mine >= tonumber(ARGV[2]) then
+if total >= tonumber(ARGV[3]) then
   return -1
 end
-redis.call('HSET', KEYS[1], ARGV[1], tostring(mine + 1) .. '|' .. ARGV[3])
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
-return total + mine + 1
+redis.call('HSET', KEYS[1], ARGV[1], tostring(tonumber(ARGV[2]) + 1) .. '|' .. ARGV[4])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[6]))
+return total + 1
 """
 
 
@@ -55,17 +55,15 @@ def _key(player_id: int) -> str:
     return shared_redis.key("online", player_id)
 
 
-def _mark(player_ids: list[int]) -> None:
-    client = shared_redis.client()
+def _mark(player_ids: list[int], client: redis.Redis | None) -> None:
     if client is None or not player_ids:
         return
     now = time.monotonic()
     stamp = int(time.time())
+    with _lock:  # the counts written are the ones in memory at this moment
+        counts = {pid: _local[pid] for pid in player_ids if _local.get(pid)}
     pipe = client.pipeline(transaction=False)
-    for pid in player_ids:
-        count = _local.get(pid)
-        if not count:
-            continue
+    for pid, count in counts.items():
         pipe.hset(_key(pid), _PROCESS, f"{count}|{stamp}")
         pipe.expire(_key(pid), TTL_SECONDS)
         _refreshed[pid] = now
@@ -73,25 +71,35 @@ def _mark(player_ids: list[int]) -> None:
 
 
 def socket_opened(player_id: int) -> bool:
-    """Claim one more socket for the player; False (nothing claimed) past WS_MAX_SOCKETS_PER_PLAYER."""
+    """Claim one more socket for the player; False (nothing claimed) past WS_MAX_SOCKETS_PER_PLAYER.
+
+    Runs off the event loop (the sign-in's database thread). This process's count lives in memory
+    and moves under a lock together with its Redis field, so its claims never race each other.
+    """
     cap = settings.WS_MAX_SOCKETS_PER_PLAYER
     client = shared_redis.client()
     with _lock:
+        mine = _local.get(player_id, 0)
         if client is None:
-            if _local.get(player_id, 0) >= cap:
+            if mine >= cap:
                 return False
         else:
-            # the local count moves under the lock, so this process's claims never race each other
-            got = client.eval(_LUA_CLAIM, 1, _key(player_id), _PROCESS, cap, int(time.time()), TTL_SECONDS,
-                              TTL_SECONDS)
+            try:
+                got = client.eval(_LUA_CLAIM, 1, _key(player_id), _PROCESS, mine, cap, int(time.time()),
+                                  TTL_SECONDS, TTL_SECONDS)
+            except redis.exceptions.RedisError:
+                shared_redis.mark_down()
+                raise
             if int(got) < 0:
                 return False
             _refreshed[player_id] = time.monotonic()
-        _local[player_id] = _local.get(player_id, 0) + 1
+        _local[player_id] = mine + 1
     return True
 
 
 def socket_closed(player_id: int) -> None:
+    """Give the claim back (off the event loop). If Redis fails, the field is rewritten by the
+    heartbeat or expires with the key: the count in memory is already right."""
     client = shared_redis.client()
     with _lock:
         left = _local.get(player_id, 0) - 1
@@ -100,12 +108,16 @@ def socket_closed(player_id: int) -> None:
         else:
             _local.pop(player_id, None)
             _refreshed.pop(player_id, None)
-    if client is None:
-        return
-    if left > 0:
-        client.hset(_key(player_id), _PROCESS, f"{left}|{int(time.time())}")
-    else:
-        client.hdel(_key(player_id), _PROCESS)  # only this process's claim: others keep theirs
+        if client is None:
+            return
+        try:
+            if left > 0:
+                client.hset(_key(player_id), _PROCESS, f"{left}|{int(time.time())}")
+            else:
+                client.hdel(_key(player_id), _PROCESS)  # only this process's claim: others keep theirs
+        except redis.exceptions.RedisError as exc:  # stale for at most TTL_SECONDS: the claim expires
+            shared_redis.mark_down()
+            logger.warning("presence: claim of player %s not given back (%s)", player_id, type(exc).__name__)
 
 
 def touch(player_id: int) -> None:
@@ -114,14 +126,19 @@ def touch(player_id: int) -> None:
         if not shared_redis.available():
             return  # Redis failed a moment ago: the heartbeat re-marks once it is back
         try:
-            _mark([player_id])
+            _mark([player_id], shared_redis.fast_client())  # on the event loop: fail fast
         except redis.exceptions.RedisError:
             shared_redis.mark_down()
 
 
 def refresh_local() -> None:
     """Heartbeat: re-mark every player with a socket in this process (also after a Redis restart)."""
-    _mark(list(_local))  # a copy: sockets open and close while this runs
+    try:
+        _mark(list(_local), shared_redis.client())  # a copy: sockets open and close while this runs
+    except redis.exceptions.RedisError:
+        shared_redis.mark_down()
+        raise
+    shared_redis.mark_up()
 
 
 def online_among(player_ids: list[int]) -> set[int]:

@@ -78,11 +78,11 @@ def push_many(pushes: list[tuple[int, dict[str, Any]]]) -> None:
     _queue([(player_group(player_id), {"type": "push", "push": push}) for player_id, push in pushes])
 
 
-def close_player_sockets(player_id: int, code: int = 4003) -> None:
+def close_player_sockets(player_id: int, code: int = 4003, reason: str = "This sign-in has ended.") -> None:
     """Close every socket of the player (ban, deletion), on every process, after commit."""
-    _queue([(player_group(player_id), {"type": "close", "code": code})])
+    _queue([(player_group(player_id), {"type": "close", "code": code, "reason": reason})])
 
 
-def close_token_sockets(token_id: int, code: int = 4003) -> None:
-    """Close the sockets signed in with one token (logout), after commit."""
-    _queue([(token_group(token_id), {"type": "close", "code": code})])
+def close_token_sockets(token_id: int, code: int = 4003, reason: str = "Signed out.") -> None:
+    """Close the sockets signed in with one token (logout, a revoked token), after commit."""
+    _queue([(token_group(token_id), {"type": "close", "code": code, "reason": reason})])

@@ -100,9 +100,12 @@ class SharedBuckets:
             script = self._scripts[id(client) ^ hash(source)] = client.register_script(source)
         return script
 
-    def take(self, key: str, *, capacity: float, rate: float, want: int = 1) -> tuple[int, float]:
-        """Take up to `want` whole tokens; returns (tokens granted, seconds to wait if none)."""
-        client = shared_redis.client()
+    def take(self, key: str, *, capacity: float, rate: float, want: int = 1, fast: bool = False) -> tuple[int, float]:
+        """Take up to `want` whole tokens; returns (tokens granted, seconds to wait if none).
+
+        `fast`: called on the event loop, so Redis gets 0.25 s and no retry (core/redis.py).
+        """
+        client = shared_redis.fast_client() if fast else shared_redis.client()
         if client is not None:
             script = self._script(client, _LUA_TAKE)
             got, retry = script(keys=[shared_redis.key("rl", key)], args=[capacity, rate, want])
@@ -171,6 +174,7 @@ class PlayerLease:
             capacity=capacity,
             rate=settings.WS_RATE_PLAYER_PER_SECOND,
             want=lease,
+            fast=True,
         )
         if got == 0:
             return retry

@@ -211,6 +211,8 @@ class PlayConsumer:
 
     # --- frames ----------------------------------------------------------------------------
     async def _reply(self, payload: dict) -> None:
+        if self.closed:  # a close (ban, logout, heartbeat) landed while the frame ran: nothing more goes out
+            return
         await self.send({"type": "websocket.send", "text": _dumps(payload)})
 
     async def _error(self, verb: str, rid: Any, error: dict) -> None:
@@ -314,12 +316,14 @@ class PlayConsumer:
             error = {"code": "bad_request", "message": "Invalid parameters.", "fields": _field_names(exc)}
             await self._error("auth", rid, error)
             return
+        self.authenticating = True  # from here on the sign-in deadline waits for this `auth`
         try:
             found = await database_sync_to_async(live.token_owner)(params.token)
             if found is None:
                 await self._error("auth", rid, {"code": "unauthenticated", "message": "Invalid or expired token."})
                 return
-            await self._authenticate(found[0], token_id=found[1], rid=rid)
+            if not self.closed:
+                await self._authenticate(found[0], token_id=found[1], rid=rid)
         except ClosesSocket as exc:
             await self._error("auth", rid, exc.as_error())
             await self.close(exc.close_code, exc.message)
@@ -329,6 +333,8 @@ class PlayConsumer:
                 return
             ref = report_exception(exc, player_id=None, where="ws:auth")
             await self._error("auth", rid, {"code": "internal", "message": "Server error.", "ref": ref})
+        finally:
+            self.authenticating = False
 
     async def _authenticate(self, player_id: int, *, token_id: int | None, rid: Any = None) -> None:
         """Join the player's groups, catch the life up, answer, then send what was kept offline.
@@ -343,8 +349,7 @@ class PlayConsumer:
         try:
             if self.layer is not None:
                 self.groups = groups
-                for group in groups:
-                    await self.layer.group_add(group, self.channel_name)
+                await self._join(groups)
             data = await database_sync_to_async(live.sign_in)(player_id, token_id)
         except BaseException:
             self.held = None
@@ -369,13 +374,28 @@ class PlayConsumer:
             await self._push(push)
         await self._flush()
         if kept_ids and not self.closed:  # delivered: only now do they leave the queue
-            await database_sync_to_async(live.offline_delivered)(player_id, kept_ids)
+            try:
+                await database_sync_to_async(live.offline_delivered)(player_id, kept_ids)
+            except Exception as exc:  # noqa: BLE001 - signed in already; they are sent again next time
+                report_exception(exc, player_id=player_id, where="ws:offline-delivered")
+
+    async def _join(self, groups: list[str]) -> None:
+        """group_add each group; after a Redis restart the layer's pooled connections fail once
+        each on first use, so a connection error is tried again (three times in all)."""
+        for group in groups:
+            for attempt in range(3):
+                try:
+                    await self.layer.group_add(group, self.channel_name)
+                    break
+                except Exception as exc:
+                    if attempt == 2 or not outages.is_outage(exc):
+                        raise
+                    await asyncio.sleep(0.05 * (attempt + 1))
 
     async def rejoin_groups(self) -> None:
         """Join the groups again: after a Redis restart the channel layer has forgotten them."""
         if self.layer is not None and self.channel_name and not self.ended:
-            for group in list(self.groups):
-                await self.layer.group_add(group, self.channel_name)
+            await self._join(list(self.groups))
 
     async def end_session(self, code: int) -> None:
         """The heartbeat found this socket's sign-in ended (ban, logout) while a close push was lost."""
@@ -413,7 +433,7 @@ class PlayConsumer:
             if kind == "push":
                 await self._push(message["push"])
             elif kind == "close":
-                await self.close(int(message.get("code", 4003)))
+                await self.close(int(message.get("code", 4003)), message.get("reason") or "This sign-in has ended.")
 
     async def _push(self, push: dict) -> None:
         if self.closed:

@@ -11,6 +11,7 @@ The loop runs on the event loop of the sockets, from the first socket on; no lif
 """
 
 import asyncio
+import contextlib
 import logging
 import weakref
 from typing import Any
@@ -53,25 +54,44 @@ class SocketWatch:
                 report_exception(exc, player_id=None, where="ws:heartbeat")
 
     async def beat(self) -> None:
+        """One round; each step on its own, so a dependency down skips its step, not the others."""
         consumers = [c for c in list(self.sockets) if not c.closed]
         signed = [c for c in consumers if c.ctx is not None]
         if signed:
             held = [(c.ctx.player_id, c.ctx.token_id) for c in signed]
-            ended = await database_sync_to_async(live.ended_sessions)(sessions=held)
+            try:
+                ended = await database_sync_to_async(live.ended_sessions)(sessions=held)
+            except Exception as exc:  # noqa: BLE001 - the database is down: the next beat checks
+                logger.warning("heartbeat: sign-ins not re-checked (%s)", type(exc).__name__)
+                ended = set()
             for consumer in signed:
                 if (consumer.ctx.player_id, consumer.ctx.token_id) in ended:
                     await consumer.end_session(4003)
-        if await sync_to_async(shared_redis.restarted_empty)():
+        if not shared_redis.client():
+            return
+        try:
+            lost = await sync_to_async(shared_redis.restarted_empty)()
+        except Exception as exc:  # noqa: BLE001 - Redis is down: the next beat looks again
+            shared_redis.mark_down()
+            logger.warning("heartbeat: Redis unreachable (%s)", type(exc).__name__)
+            return
+        shared_redis.mark_up()
+        if lost:
             for consumer in consumers:
-                if not consumer.closed:
-                    try:
-                        await consumer.rejoin_groups()
-                    except Exception as exc:  # noqa: BLE001 - the next beat tries again
-                        logger.warning("re-joining groups failed: %s", type(exc).__name__)
+                if consumer.closed:
+                    continue
+                try:
+                    await consumer.rejoin_groups()
+                except Exception as exc:  # noqa: BLE001 - the next beat tries again
+                    logger.warning("heartbeat: re-joining groups failed (%s)", type(exc).__name__)
+                    with contextlib.suppress(Exception):  # then the next beat re-joins every socket again
                         await sync_to_async(shared_redis.forget_alive)()
-                        break
-        await sync_to_async(connections.heartbeat)()
-        await sync_to_async(presence.refresh_local)()
+                    break
+        try:
+            await sync_to_async(connections.heartbeat)()
+            await sync_to_async(presence.refresh_local)()
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("heartbeat: presence not refreshed (%s)", type(exc).__name__)
 
 
 watch = SocketWatch()

@@ -6,7 +6,9 @@ operator merges or renames them first; nothing is changed before that check.
 
 from collections import defaultdict
 
-from django.db import migrations, models
+from django.db import migrations
+
+import accounts.fields
 
 
 def _accounts_by_email(apps):
@@ -19,7 +21,14 @@ def _accounts_by_email(apps):
 
 
 def refuse_duplicates(apps, schema_editor):
-    clashes = {email: ids for email, ids in _accounts_by_email(apps).items() if len(ids) > 1}
+    """Checked before anything changes (MariaDB cannot roll back a half-done schema change)."""
+    by_email = _accounts_by_email(apps)
+    too_long = {email: ids for email, ids in by_email.items() if len(email) > 254}
+    if too_long:
+        listed = "; ".join(f"players {', '.join(map(str, ids))}" for ids in too_long.values())
+        raise RuntimeError(f"{len(too_long)} email address(es) are longer than 254 characters once case-folded "
+                           f"({listed}). Shorten them in the admin, then migrate again.")
+    clashes = {email: ids for email, ids in by_email.items() if len(ids) > 1}
     if clashes:
         listed = "; ".join(f"{email}: players {', '.join(map(str, ids))}" for email, ids in sorted(clashes.items()))
         raise RuntimeError(
@@ -45,12 +54,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="player",
             name="email",
-            field=models.CharField(blank=True, max_length=254, null=True),
+            field=accounts.fields.ExactCharField(blank=True, max_length=254, null=True),
         ),
         migrations.RunPython(fill_emails, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="player",
             name="email",
-            field=models.CharField(blank=True, max_length=254, null=True, unique=True),
+            field=accounts.fields.ExactCharField(blank=True, max_length=254, null=True, unique=True),
         ),
     ]

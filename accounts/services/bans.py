@@ -12,7 +12,7 @@ def ban(*, player_id: int, reason: str) -> None:
         now = timezone.now()
         Player.objects.filter(pk=player_id).update(banned_at=now, ban_reason=reason[:200])
         AuthToken.objects.filter(player_id=player_id, revoked_at__isnull=True).update(revoked_at=now)
-        close_player_sockets(player_id)
+        close_player_sockets(player_id, reason="This account is banned.")
 
 
 def unban(*, player_id: int) -> None:

@@ -7,6 +7,8 @@ from django.core.validators import validate_email
 
 from core.errors import GameError
 
+MAX_EMAIL_LENGTH = 254  # players.email and auth_user.email
+
 
 @dataclass(frozen=True)
 class Session:
@@ -29,6 +31,9 @@ def clean_credentials(email: str, password: str) -> tuple[str, str]:
         validate_email(email)
     except ValidationError as exc:
         raise GameError("bad_request", "Enter a valid email address.", fields=["email"]) from exc
+    key = email_key(email)
+    if len(key) > MAX_EMAIL_LENGTH:  # case-folding can lengthen it ("ß" becomes "ss")
+        raise GameError("bad_request", "This email address is too long.", fields=["email"])
     if not isinstance(password, str) or not password.strip():
         raise GameError("bad_request", "A password is required (not only spaces).", fields=["password"])
-    return email, email_key(email)
+    return email, key

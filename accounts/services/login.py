@@ -31,6 +31,8 @@ def login(*, email: str, password: str, ip: str) -> Session:
     if acct_count > settings.LOGIN_FAILURES_PER_ACCOUNT or addr_count > settings.LOGIN_FAILURES_PER_IP:
         retry = max(acct_retry if acct_count > settings.LOGIN_FAILURES_PER_ACCOUNT else 0,
                     addr_retry if addr_count > settings.LOGIN_FAILURES_PER_IP else 0)
+        counters.release(acct)  # a refused attempt checks no password: it does not stretch the lockout
+        counters.release(addr)
         raise GameError("rate_limited", "Too many failed sign-ins; try again later.", retry_after=round(retry))
     player = Player.objects.filter(email=key).select_related("user").first()
     if player is None:

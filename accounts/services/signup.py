@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -71,22 +72,36 @@ def register(*, email: str, password: str, guest_token: str | None = None, ip: s
     """Create an email account, or upgrade the guest of `guest_token` in place (same player).
 
     One account per email, enforced by the unique `players.email`: of parallel registrations of
-    one address exactly one succeeds, the others get `conflict`.
+    one address exactly one succeeds, the others get `conflict`. Every attempt counts against the
+    address's sign-ups first; a new account keeps its count, and so does a `conflict` (which says
+    the email has an account: probing for accounts costs like signing up). A guest upgraded in
+    place and input refused as bad give theirs back.
     """
     email, key = clean_credentials(email, password)
-    if not guest_token:
-        _count_signup(ip)
+    _count_signup(ip)
     try:
         session = _register(email=email, key=key, password=password, guest_token=guest_token)
-    except BaseException:
-        if not guest_token:
+    except GameError as exc:
+        if exc.code != "conflict":
             _uncount_signup(ip)
         raise
+    except BaseException:
+        _uncount_signup(ip)
+        raise
+    if guest_token:
+        _uncount_signup(ip)  # the same account, now with an email: not a new one
     return session
 
 
 def _register(*, email: str, key: str, password: str, guest_token: str | None) -> Session:
     conflict = GameError("conflict", "An account with this email already exists.")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise GameError("bad_request", " ".join(exc.messages), fields=["password"]) from exc
+    # Hashed before the transaction: on SQLite a transaction holds the one write lock, and a
+    # quarter-second hash inside it made every other writer wait behind each registration.
+    hashed = make_password(password)
     try:
         with transaction.atomic():
             guest = None
@@ -98,20 +113,16 @@ def _register(*, email: str, key: str, password: str, guest_token: str | None) -
                 if not guest.is_guest:
                     raise GameError("conflict", "This account already has an email.")
             user = guest.user if guest else User(username=f"u-{secrets.token_hex(12)}")
-            try:
-                validate_password(password, user=user)
-            except ValidationError as exc:
-                raise GameError("bad_request", " ".join(exc.messages), fields=["password"]) from exc
             if Player.objects.filter(email=key).exists():
                 raise conflict
             user.email = key
-            user.set_password(password)
+            user.password = hashed
             user.save()
             if guest is None:
-                guest = Player(user=user)
-            guest.email = key
-            guest.is_guest = False
-            guest.save()
+                guest = Player.objects.create(user=user, email=key, is_guest=False)
+            else:
+                guest.email, guest.is_guest = key, False
+                guest.save(update_fields=["email", "is_guest"])
     except IntegrityError as exc:  # the unique email: a parallel registration won
         raise conflict from exc
     return Session(token=issue_token(player_id=guest.pk), player_id=guest.pk, created=guest_token is None)

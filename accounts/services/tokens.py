@@ -36,7 +36,7 @@ def issue_token(*, player_id: int) -> str:
         if surplus:
             AuthToken.objects.filter(pk__in=surplus).update(revoked_at=now)
             for token_id in surplus:
-                close_token_sockets(token_id)
+                close_token_sockets(token_id, reason="Signed in on too many devices; sign in again.")
     return token
 
 

@@ -61,7 +61,8 @@ def test_the_right_password_inside_a_burst_is_checked_only_within_the_limit(sett
                                   ip=f"10.8.{i}.1")
     )
     outcomes = [_outcome(r) for r in results]
-    assert counting_hasher.calls <= settings.LOGIN_FAILURES_PER_ACCOUNT
+    assert outcomes.count("unauthenticated") <= settings.LOGIN_FAILURES_PER_ACCOUNT  # wrong ones checked
+    assert counting_hasher.calls == outcomes.count("unauthenticated") + outcomes.count("ok")
     assert outcomes.count("rate_limited") == 31 - counting_hasher.calls
     assert set(outcomes) <= {"ok", "unauthenticated", "rate_limited"}
 
@@ -235,3 +236,55 @@ def test_behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_the_client(client
     other = post(client, "/api/auth/login", {"email": "n9@example.com", "password": "bad-pass-000"},
                  HTTP_X_FORWARDED_FOR="192.0.2.8", REMOTE_ADDR="127.0.0.1")
     assert other.status_code == 401
+
+
+def test_thirty_parallel_admin_login_guesses_check_at_most_the_limit(settings, counting_hasher):
+    get_user_model().objects.create_superuser("operator3", "op3@example.com", "op-strong-pass-3")
+    counting_hasher.reset()
+
+    def guess(i: int) -> int:
+        response = Client().post("/admin/login/?next=/admin/", {"username": "operator3", "password": f"wrong-{i}"})
+        return response.status_code
+
+    codes = run_concurrently(30, guess)
+    assert counting_hasher.calls <= settings.AXES_FAILURE_LIMIT
+    assert all(code in (200, 429) for code in codes), codes  # the form again, or locked: never a 500
+    assert codes.count(429) >= 30 - settings.AXES_FAILURE_LIMIT
+
+
+def test_registration_conflicts_count_as_sign_ups_so_emails_cannot_be_probed(settings):
+    settings.SIGNUPS_PER_IP_PER_HOUR = 3
+    for i in range(3):
+        signup.register(email=f"taken{i}@example.com", password=PASSWORD)  # internal: no address
+    outcomes = []
+    for i in range(6):
+        try:
+            signup.register(email=f"taken{i % 3}@example.com", password=PASSWORD, ip="10.7.7.7")
+            outcomes.append("ok")
+        except GameError as exc:
+            outcomes.append(exc.code)
+    assert outcomes == ["conflict"] * 3 + ["rate_limited"] * 3
+
+
+def test_emails_differing_only_by_accents_are_different_accounts():
+    signup.register(email="ann@bucher.de", password=PASSWORD)
+    other = signup.register(email="Ann@Bücher.de", password=PASSWORD)
+    assert Player.objects.get(pk=other.player_id).email == "ann@bücher.de"
+    assert login.login(email="ann@bücher.de", password=PASSWORD, ip="10.0.0.3").player_id == other.player_id
+
+
+def test_an_email_too_long_once_case_folded_is_bad_request():
+    email = "a" * 60 + "@" + ".".join(["ß" * 20] * 6) + ".de"  # 189 characters; 309 once "ß" is "ss"
+    with pytest.raises(GameError) as refused:
+        signup.register(email=email, password=PASSWORD)
+    assert refused.value.code == "bad_request" and refused.value.extra["fields"] == ["email"]
+    assert refused.value.message == "This email address is too long."
+
+
+def test_registration_hashes_the_password_outside_its_transaction(counting_hasher, make_player):
+    """On SQLite a transaction holds the one write lock: a hash inside it makes every writer wait."""
+    signup.register(email="fresh@example.com", password=PASSWORD)
+    _, guest_token = make_player()
+    signup.register(email="upgrade@example.com", password=PASSWORD, guest_token=guest_token)
+    assert counting_hasher.calls >= 2
+    assert counting_hasher.inside_transaction == 0

@@ -147,6 +147,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "core.clientaddr.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Counts in the cache (Redis in production): no table rows per sign-in, no row-lock deadlocks under a
+# burst. The burst itself is stopped before axes, counted atomically (accounts/admin_login.py).
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_DISABLE_ACCESS_LOG = True
+# axes.W001 warns that a local-memory cache is not shared between processes; the embedded default
+# is one process, so its cache is the whole truth there. With REDIS_URL the check stays on.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]
 
 # --- Content-Security-Policy on every response (django-csp): the admin's pages load only our
 # own scripts; inline styles are allowed (Django's admin widgets set some).

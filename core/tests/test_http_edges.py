@@ -54,8 +54,10 @@ def test_a_body_that_is_not_utf8_is_bad_request(client):
         ("10.0.0.2", "garbage, 198.51.100.4", ["10.0.0.0/8"], "198.51.100.4"),
         ("10.0.0.2", "198.51.100.4, not-an-ip", ["10.0.0.0/8"], "10.0.0.2"),
         ("10.0.0.2", "10.0.0.7", ["10.0.0.0/8"], "10.0.0.7"),  # only our own hops: from inside
-        ("::1", "2001:db8::5", ["::1"], "2001:db8::5"),
-        ("10.0.0.2", "[2001:db8::5]:4711", ["10.0.0.0/8"], "2001:db8::5"),
+        ("::1", "2001:db8::5", ["::1"], "2001:db8::/64"),  # IPv6: counted by its /64
+        ("10.0.0.2", "[2001:db8:0:0:ffff::5]:4711", ["10.0.0.0/8"], "2001:db8::/64"),
+        ("2001:db8:1:2:3:4:5:6", None, [], "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.4", None, [], "198.51.100.4"),
     ],
 )
 def test_client_address_is_the_rightmost_untrusted_hop(settings, peer, header, trusted, expected):
@@ -109,3 +111,28 @@ def test_html_pages_send_a_content_security_policy(client):
         policy = response.headers["Content-Security-Policy"]
         assert "default-src 'self'" in policy and "script-src 'self'" in policy
         assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.asyncio
+async def test_a_declared_oversize_body_is_refused_before_it_is_read(asgi_app):
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/api/auth/login", "raw_path": b"/api/auth/login", "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                    (b"content-length", b"3000000")],
+        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+    }
+    communicator = ApplicationCommunicator(asgi_app, scope)
+    await communicator.send_input({"type": "http.request", "body": b"{}", "more_body": True})  # and no more
+    start = await communicator.receive_output(timeout=2)
+    body = await communicator.receive_output(timeout=2)
+    assert start["status"] == 413
+    assert json.loads(body["body"])["error"]["code"] == "bad_request"
+    await communicator.wait()
+
+
+def test_unknown_api_paths_answer_json_404_also_with_debug_on(client, settings):
+    settings.DEBUG = True
+    response = client.get("/api/nope")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "No such endpoint."}}

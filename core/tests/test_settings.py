@@ -23,6 +23,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "play.baolife.example",
     "SENTRY_DSN": "https://public@127.0.0.1/1",  # nothing is sent: no error happens, and no server exists
     "STORES": "",  # a server that sells through no store; a store offered without its settings is reported
+    "TRUSTED_PROXIES": "10.0.0.0/8",
 }
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s;"
@@ -90,6 +91,12 @@ def test_production_passes_the_deployment_checklist_without_warnings() -> None:
     done = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
+
+
+def test_deployment_checklist_reports_a_proxy_whose_address_is_not_trusted() -> None:
+    env = {**PRODUCTION_ENV, "TRUSTED_PROXIES": ""}
+    done = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert done.returncode != 0 and "core.W001" in done.stdout + done.stderr
 
 
 def test_deployment_checklist_reports_a_store_offered_without_its_settings() -> None:

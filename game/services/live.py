@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import redis
+
 from accounts.selectors import ended_sessions, require_live_session, session_player_id, token_owner
 from core import presence
 from core.errors import ClosesSocket
@@ -64,7 +66,15 @@ def offline_delivered(player_id: int, ids: list[int]) -> None:
 
 
 def sign_out(player_id: int) -> None:
-    """A socket closed: once the player's last socket is gone, the offline clock starts."""
+    """A socket closed: once the player's last socket is gone, the offline clock starts.
+
+    If Redis cannot say whether another process still holds a socket, the clock starts anyway:
+    it only stretches the life's offline span, which the next sign-in resets.
+    """
     presence.socket_closed(player_id)
-    if not presence.is_online(player_id):
+    try:
+        online = presence.is_online(player_id)
+    except redis.exceptions.RedisError:
+        online = False
+    if not online:
         life.leave(player_id=player_id)

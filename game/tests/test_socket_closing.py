@@ -31,7 +31,8 @@ async def test_logout_closes_sockets_of_that_token_only(asgi_app, make_player):
     closing = await signed_in(asgi_app, token)
     staying = await signed_in(asgi_app, other_token)
     await sync_to_async(tokens.logout)(token=token)
-    assert await closing.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}
+    assert await closing.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003,
+                                                             "reason": "Signed out."}
     assert (await staying.request("ping"))["ok"]
     await staying.close()
 
@@ -42,7 +43,8 @@ async def test_ban_closes_every_socket_of_the_player(asgi_app, make_player):
     b = await signed_in(asgi_app, token)
     await sync_to_async(bans.ban)(player_id=player.pk, reason="test")
     for client in (a, b):
-        assert await client.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}
+        assert await client.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003,
+                                                               "reason": "This account is banned."}
 
 
 @pytest.mark.redis
@@ -63,7 +65,8 @@ async def test_ban_from_another_process_closes_socket(asgi_app, make_player):
     player, token = await sync_to_async(make_player)()
     client = await signed_in(asgi_app, token)
     await in_another_process(f"from core.pushes import close_player_sockets; close_player_sockets({player.pk})")
-    assert await client.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003}
+    assert await client.comm.receive_output(timeout=5) == {"type": "websocket.close", "code": 4003,
+                                                           "reason": "This sign-in has ended."}
 
 
 async def test_pushes_survive_a_channel_layer_failure(asgi_app, make_player, settings):

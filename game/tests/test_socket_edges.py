@@ -3,16 +3,22 @@ refusals that must not count, and the protocol's `fields` on a bad choice."""
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.conf import settings as django_settings
 
 from accounts.services import bans, tokens
 from core import presence
+from core import redis as shared_redis
+from core.verbs import REGISTRY, NoParams, Verb
 from game.services import live
 from game.tests.test_life import grow_up, with_pending_question
 from game.tests.wsclient import Client, signed_in
@@ -157,7 +163,7 @@ async def test_a_banned_socket_whose_close_was_lost_cannot_buy(asgi_app, make_pl
     await sync_to_async(ledger.diamonds_credit)(player_id=player.pk, amount=500,
                                                 reason=DiamondTransaction.Reason.OPERATOR_GRANT)
     client = await signed_in(asgi_app, token)
-    monkeypatch.setattr(bans, "close_player_sockets", lambda player_id: None)  # the push Redis would have lost
+    monkeypatch.setattr(bans, "close_player_sockets", lambda player_id, **_: None)  # the push Redis would have lost
     await sync_to_async(bans.ban)(player_id=player.pk, reason="lost close")
     reply = await client.request("purchase_energy_refill", rid="buy", refill_type="small")
     assert reply["ok"] is False and reply["error"]["code"] == "forbidden"
@@ -168,7 +174,7 @@ async def test_a_banned_socket_whose_close_was_lost_cannot_buy(asgi_app, make_pl
 
 async def test_the_heartbeat_closes_a_socket_whose_ban_push_was_lost(asgi_app, make_player, settings, monkeypatch):
     settings.WS_HEARTBEAT_SECONDS = 0.2
-    monkeypatch.setattr(bans, "close_player_sockets", lambda player_id: None)  # the push Redis would have lost
+    monkeypatch.setattr(bans, "close_player_sockets", lambda player_id, **_: None)  # the push Redis would have lost
     other, other_token = await sync_to_async(make_player)()
     watched = await signed_in(asgi_app, other_token)
     await sync_to_async(bans.ban)(player_id=other.pk, reason="lost close")
@@ -186,4 +192,82 @@ async def test_an_unknown_choice_names_the_field(asgi_app, make_player):
     reply = await client.request("choose", rid="c", event_id=question.id, choice="no-such-choice")
     assert reply["ok"] is False
     assert reply["error"]["code"] == "bad_request" and reply["error"]["fields"] == ["choice"]
+    await client.close()
+
+
+# --- review findings: the deadline and an `auth` in flight; nothing sent after a close -----------
+async def test_an_auth_sent_in_time_is_not_cut_off_by_the_deadline(asgi_app, make_player, settings, monkeypatch):
+    settings.WS_AUTH_TIMEOUT_SECONDS = 0.2
+    _, token = await sync_to_async(make_player)()
+    real_owner = live.token_owner
+
+    def slow_owner(plain: str):  # noqa: ANN202 - a slow database: the lookup outlasts the deadline
+        time.sleep(0.6)
+        return real_owner(plain)
+
+    monkeypatch.setattr(live, "token_owner", slow_owner)
+    client = Client(asgi_app)
+    assert await client.connect()
+    reply = await client.request("auth", rid="a", token=token)
+    assert reply["ok"] is True
+    assert (await client.request("ping", rid="p"))["ok"]
+    await client.close()
+
+
+async def test_nothing_is_sent_after_the_socket_was_closed_mid_frame(asgi_app, make_player, monkeypatch):
+    player, token = await sync_to_async(make_player)()
+
+    def banned_while_running(ctx, params):  # noqa: ANN001, ANN202 - the close push lands while this runs
+        bans.ban(player_id=ctx.player_id, reason="mid-frame")
+        time.sleep(0.3)
+        return {"done": True}
+
+    slow = Verb("slow_verb", NoParams, database_sync_to_async(banned_while_running))
+    monkeypatch.setitem(REGISTRY, "slow_verb", slow)
+    client = await signed_in(asgi_app, token)
+    await client.send({"type": "slow_verb", "id": "s"})
+    closed = await client.comm.receive_output(timeout=3)
+    assert closed["type"] == "websocket.close" and closed["code"] == 4003
+    assert await client.comm.receive_nothing(timeout=0.6)  # no reply after the close frame
+
+
+# --- review findings: a Redis that hangs must not freeze the event loop ----------------------------
+@pytest.fixture
+def blackhole_redis(settings):  # noqa: ANN201
+    """A TCP server that accepts connections and never answers, set as REDIS_URL (calls only)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join(timeout=2)
+    for conn in accepted:
+        conn.close()
+    server.close()
+    shared_redis.mark_up()
+
+
+async def test_a_redis_that_hangs_does_not_freeze_signed_in_sockets(asgi_app, make_player, settings,
+                                                                      blackhole_redis):
+    _, token = await sync_to_async(make_player)()
+    client = await signed_in(asgi_app, token)  # signed in while Redis answered (here: embedded)
+    settings.REDIS_URL = blackhole_redis  # now every shared-bucket lease goes to a Redis that hangs
+    started = time.monotonic()
+    for i in range(60):
+        assert (await client.request("ping", rid=f"p{i}"))["ok"]
+    assert time.monotonic() - started < 3  # one 0.25 s timeout, then the breaker skips Redis
+    settings.REDIS_URL = ""
     await client.close()
