@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +19,7 @@ import websockets
 from channels_redis.core import RedisChannelLayer
 
 from core.pushes import player_group
-from game.tests.test_server_process import ROOT, _database_url, _free_port
+from game.tests.test_server_process import _free_port, running_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -71,26 +70,10 @@ def own_redis():  # noqa: ANN201
 def server_on(own_redis):  # noqa: ANN201
     port = _free_port()
     prefix = f"outage{os.getpid()}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test", "DATABASE_URL": _database_url(),
-           "REDIS_URL": own_redis.url, "REDIS_KEY_PREFIX": prefix, "WS_HEARTBEAT_SECONDS": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "baolife.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--ws", "websockets-sansio", "--lifespan", "on", "--no-access-log"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=1):  # noqa: S310
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("server did not start: " + proc.stderr.read().decode()[-2000:])
-    yield port, prefix
-    proc.terminate()
-    proc.wait(timeout=10)
+    args = ["uvicorn", "baolife.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+            "--ws", "websockets-sansio", "--lifespan", "on", "--no-access-log"]
+    with running_server(args, port, REDIS_URL=own_redis.url, REDIS_KEY_PREFIX=prefix, WS_HEARTBEAT_SECONDS="1"):
+        yield port, prefix
 
 
 def _post(port: int, path: str, body: dict) -> tuple[int, dict, dict]:

@@ -1,6 +1,7 @@
 """The whole server as a real process (daphne), played over a real socket with `websockets`."""
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,15 +34,13 @@ def _database_url() -> str:
     return f"mysql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 3306}/{db['NAME']}"
 
 
-@pytest.fixture
-def server():  # noqa: ANN201
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test", "DATABASE_URL": _database_url(),
-           "REDIS_URL": django_settings.REDIS_URL, "REDIS_KEY_PREFIX": django_settings.REDIS_KEY_PREFIX}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "baolife.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+@contextlib.contextmanager
+def running_server(args: list[str], port: int, **env: str) -> Iterator[subprocess.Popen]:
+    """A server process (`python -m <args>`) on the test database, until its /health/live answers."""
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test", "DATABASE_URL": _database_url(),
+                **env}
+    proc = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -52,9 +52,20 @@ def server():  # noqa: ANN201
     else:
         proc.kill()
         pytest.fail("server did not start: " + proc.stderr.read().decode()[-2000:])
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def server():  # noqa: ANN201
+    port = _free_port()
+    args = ["daphne", "-b", "127.0.0.1", "-p", str(port), "baolife.asgi:application"]
+    with running_server(args, port, REDIS_URL=django_settings.REDIS_URL,
+                        REDIS_KEY_PREFIX=django_settings.REDIS_KEY_PREFIX):
+        yield port
 
 
 def _post(port: int, path: str, body: dict | None, token: str | None = None) -> tuple[int, dict]:

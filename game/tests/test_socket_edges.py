@@ -119,42 +119,36 @@ async def test_unauthenticated_sockets_per_address_are_capped(asgi_app, make_pla
 
 
 # --- 2.7 a ban in the gap between the token check and the groups -------------------------------
-async def test_a_ban_committed_between_token_check_and_group_join_closes_the_socket(asgi_app, make_player,
-                                                                                    monkeypatch):
+@pytest.mark.parametrize(
+    ("end_it", "code", "reason"),
+    [
+        (lambda player_id, token: bans.ban(player_id=player_id, reason="in the gap"), "forbidden",
+         "This account is banned."),
+        (lambda player_id, token: tokens.logout(token=token), "unauthenticated",
+         "This sign-in has ended; sign in again."),
+    ],
+    ids=["ban", "logout"],
+)
+async def test_a_sign_in_ended_between_token_check_and_group_join_closes_the_socket(
+    asgi_app, make_player, monkeypatch, end_it, code, reason
+):
     player, token = await sync_to_async(make_player)()
     real_owner = live.token_owner
 
-    def owner_then_banned(plain: str):  # noqa: ANN202 - the ban lands right after the token was checked
+    def owner_then_ended(plain: str):  # noqa: ANN202 - the ban or logout lands right after the token check
         found = real_owner(plain)
-        bans.ban(player_id=player.pk, reason="in the gap")
+        end_it(player.pk, plain)
         return found
 
-    monkeypatch.setattr(live, "token_owner", owner_then_banned)
+    monkeypatch.setattr(live, "token_owner", owner_then_ended)
     client = Client(asgi_app)
     assert await client.connect()
     await client.send({"type": "auth", "id": "a", "token": token})
     reply = await client.recv()
-    assert reply["ok"] is False and reply["error"]["code"] == "forbidden"
+    assert reply["ok"] is False and reply["error"]["code"] == code
     closed = await client.comm.receive_output(timeout=2)
-    assert closed == {"type": "websocket.close", "code": 4003, "reason": "This account is banned."}
+    assert closed == {"type": "websocket.close", "code": 4003, "reason": reason}
     assert not presence.is_online(player.pk)
-
-
-async def test_a_logout_in_the_gap_is_caught_too(asgi_app, make_player, monkeypatch):
-    _, token = await sync_to_async(make_player)()
-    real_owner = live.token_owner
-
-    def owner_then_logged_out(plain: str):  # noqa: ANN202
-        found = real_owner(plain)
-        tokens.logout(token=plain)
-        return found
-
-    monkeypatch.setattr(live, "token_owner", owner_then_logged_out)
-    client = Client(asgi_app)
-    assert await client.connect()
-    await client.send({"type": "auth", "id": "a", "token": token})
-    assert (await client.recv())["error"]["code"] == "unauthenticated"
-    assert (await client.comm.receive_output(timeout=2))["code"] == 4003
 
 
 # --- 3.1 a ban whose close push was lost stops money verbs; the heartbeat closes the socket -----

@@ -6,7 +6,9 @@ A store this server does not offer (STORES), or offers without its settings, ans
 """
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -56,22 +58,21 @@ def _google() -> GoogleVerifier:
     return google_verifier_from_settings()
 
 
-def apple() -> AppleVerifier:
-    _require("apple")
+def _verifier(store: str, build: Callable[[], Any]) -> Any:
+    _require(store)
     try:
-        return _apple()
+        return build()
     except ImproperlyConfigured as exc:
-        logger.error("App Store verifier not built: %s", exc)
-        raise _not_offered("apple", "is not configured correctly") from exc
+        logger.error("%s verifier not built: %s", NAMES[store], exc)
+        raise _not_offered(store, "is not configured correctly") from exc
+
+
+def apple() -> AppleVerifier:
+    return _verifier("apple", _apple)
 
 
 def google() -> GoogleVerifier:
-    _require("google")
-    try:
-        return _google()
-    except ImproperlyConfigured as exc:
-        logger.error("Google Play verifier not built: %s", exc)
-        raise _not_offered("google", "is not configured correctly") from exc
+    return _verifier("google", _google)
 
 
 def warn_unconfigured() -> None:
