@@ -16,7 +16,7 @@ from accounts.models import AuthToken, Player
 from accounts.services import login, signup, tokens
 from accounts.tests.hashers import CountingHasher
 from core.errors import GameError
-from monetization.tests.conftest import run_concurrently
+from core.testing import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-strong-pass-9"

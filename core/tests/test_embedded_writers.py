@@ -9,11 +9,11 @@ from django.db import connection
 
 from accounts.services import signup
 from core.errors import GameError
+from core.testing import run_concurrently
 from game.services import live
 from game.services.tick import run_tick
 from monetization.models import DiamondTransaction
 from monetization.services import ledger, purchases
-from monetization.tests.conftest import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,10 +6,10 @@ from django.db.models import Sum
 
 from accounts.models import Player
 from core.errors import GameError
+from core.testing import run_concurrently
 from monetization.models import DiamondTransaction, ReconciliationIssue
 from monetization.services import ledger, reconciliation
 from monetization.services.rewards import reward_milestone
-from monetization.tests.conftest import run_concurrently
 
 Reason = DiamondTransaction.Reason
 

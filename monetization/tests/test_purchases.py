@@ -7,11 +7,11 @@ from django.db import connection
 
 from accounts.models import Player
 from core.errors import GameError
+from core.testing import run_concurrently
 from game.models import Character
 from game.services import live
 from monetization.models import DiamondTransaction, EnergyRefillPurchase, IdempotencyRecord, TimeSkipPurchase
 from monetization.services import ledger, purchases
-from monetization.tests.conftest import run_concurrently
 
 Reason = DiamondTransaction.Reason
 

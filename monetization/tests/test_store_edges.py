@@ -8,11 +8,11 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 
 from core.errors import GameError
+from core.testing import run_concurrently
 from game.services import live
 from game.tests.wsclient import signed_in
 from monetization.models import DiamondTransaction
 from monetization.services import ledger, purchases, stores
-from monetization.tests.conftest import run_concurrently
 from monetization.tests.test_store_purchases import buy_google, play  # noqa: F401 - fixture
 
 Reason = DiamondTransaction.Reason

@@ -7,9 +7,9 @@ from django.db import connection
 
 from accounts.models import Player
 from core.errors import GameError
+from core.testing import run_concurrently
 from monetization.models import DiamondTransaction, ProcessedTransaction, StoreNotification
 from monetization.services import purchases, store_sync, stores
-from monetization.tests.conftest import run_concurrently
 from monetization.tests.stores.fakeapple import BUNDLE_ID, FakeAppleCA, notification_payload, transaction_payload
 from monetization.tests.stores.playstub import PlayStub, make_service_account
 
