@@ -9,7 +9,7 @@ from core.ratelimit import shared_buckets
 
 
 @pytest.fixture(autouse=True)
-def _clean_shared_state(settings):  # noqa: ANN001
+def _clean_shared_state(settings):
     shared_buckets.reset()
     presence.reset()
     counters.reset()
@@ -24,13 +24,13 @@ def _clean_shared_state(settings):  # noqa: ANN001
 
 
 @pytest.fixture
-def make_player(db):  # noqa: ANN001
+def make_player(db):
     """make_player(device_id=None) -> (player, token)."""
     from accounts.services import signup
 
     counter = {"n": 0}
 
-    def make(device_id: str | None = None):  # noqa: ANN202
+    def make(device_id: str | None = None):
         counter["n"] += 1
         session = signup.sign_in_device(device_id=device_id or f"device-test-{counter['n']:06d}")
         from accounts.models import Player
@@ -41,14 +41,14 @@ def make_player(db):  # noqa: ANN001
 
 
 @pytest.fixture
-def asgi_app():  # noqa: ANN201
+def asgi_app():
     from baolife.asgi import application
 
     return application
 
 
 @pytest.fixture(autouse=True)
-def _fresh_channel_layer():  # noqa: ANN201
+def _fresh_channel_layer():
     """A new layer per test: in-memory queues must not outlive their event loop."""
     from channels.layers import channel_layers
 

@@ -22,7 +22,7 @@ def token_owner(token: str) -> tuple[int, int] | None:
     return (row.player_id, row.pk) if row else None
 
 
-def session_player_id(user) -> int | None:  # noqa: ANN001 - Django user or AnonymousUser
+def session_player_id(user) -> int | None:
     """The player behind a browser session's user, unless banned."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -37,9 +37,10 @@ def require_live_session(*, player_id: int, token_id: int | None) -> None:
     """
     if Player.objects.filter(pk=player_id, banned_at__isnull=False).exists():
         raise SessionEnded("forbidden", "This account is banned.")
-    if token_id is not None and not AuthToken.objects.filter(
-        pk=token_id, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).exists():
+    if (
+        token_id is not None
+        and not AuthToken.objects.filter(pk=token_id, revoked_at__isnull=True, expires_at__gt=timezone.now()).exists()
+    ):
         raise SessionEnded("unauthenticated", "This sign-in has ended; sign in again.")
 
 
@@ -50,8 +51,13 @@ def ended_sessions(*, sessions: list[tuple[int, int | None]]) -> set[tuple[int, 
     player_ids = {pid for pid, _ in sessions}
     token_ids = {tid for _, tid in sessions if tid is not None}
     banned = set(Player.objects.filter(pk__in=player_ids, banned_at__isnull=False).values_list("pk", flat=True))
-    live = set(
-        AuthToken.objects.filter(pk__in=token_ids, revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .values_list("pk", flat=True)
-    ) if token_ids else set()
+    live = (
+        set(
+            AuthToken.objects.filter(
+                pk__in=token_ids, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            ).values_list("pk", flat=True)
+        )
+        if token_ids
+        else set()
+    )
     return {(pid, tid) for pid, tid in sessions if pid in banned or (tid is not None and tid not in live)}

@@ -31,8 +31,7 @@ class LoginBody(BaseModel):
 
 def _with_browser_session(request: HttpRequest, player_id: int) -> None:
     """Sign the browser in too, so the web client's socket can use the session cookie."""
-    session_login(request, Player.objects.get(pk=player_id).user,
-                  backend="django.contrib.auth.backends.ModelBackend")
+    session_login(request, Player.objects.get(pk=player_id).user, backend="django.contrib.auth.backends.ModelBackend")
 
 
 @api("POST")
@@ -46,8 +45,7 @@ def device(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     refuse_foreign_origin(request)  # it sets a session cookie
     body = parse_body(request, RegisterBody)
-    session = signup.register(email=body.email, password=body.password, guest_token=body.token,
-                              ip=client_ip(request))
+    session = signup.register(email=body.email, password=body.password, guest_token=body.token, ip=client_ip(request))
     _with_browser_session(request, session.player_id)
     return JsonResponse({"token": session.token, "player_id": session.player_id}, status=201)
 

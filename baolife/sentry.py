@@ -48,13 +48,31 @@ _ASSIGNED_SECRET = re.compile(
 )
 _TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{32,}")
 # Event fields that describe the server, never a player ("baolife@1.2.3" is no email, "1.1.1.2" no IP).
-_OURS = ("event_id", "release", "dist", "environment", "server_name", "platform", "sdk", "modules", "timestamp",
-         "start_timestamp")
+_OURS = (
+    "event_id",
+    "release",
+    "dist",
+    "environment",
+    "server_name",
+    "platform",
+    "sdk",
+    "modules",
+    "timestamp",
+    "start_timestamp",
+)
 # Stack frame fields that hold our source code and its location, never a player's data.
 _CODE_KEYS = frozenset({"pre_context", "context_line", "post_context", "abs_path", "filename", "module", "function"})
 _KEPT_HEADERS = {"user-agent", "content-type", "accept"}
 _FRAME_VARIABLE_DENYLIST = [
-    "email", "mail", "cookie", "receipt", "signed", "purchase", "addr", "forwarded", "client_ip",
+    "email",
+    "mail",
+    "cookie",
+    "receipt",
+    "signed",
+    "purchase",
+    "addr",
+    "forwarded",
+    "client_ip",
 ]
 
 

@@ -102,15 +102,22 @@ def prepare(args: argparse.Namespace) -> dict:
             for i, (player_id, token) in enumerate(sign_in_players(sizes[kind], f"away-{name}")):
                 before, after, events = templates[i % len(templates)]
                 with transaction.atomic():
-                    give_life(player_id, after if kind == "realistic" else before, last_seen=last_seen,
-                              anchor_game=before["clock"])
+                    give_life(
+                        player_id,
+                        after if kind == "realistic" else before,
+                        last_seen=last_seen,
+                        anchor_game=before["clock"],
+                    )
                     Player.objects.filter(pk=player_id).update(last_seen_at=last_seen)
                     character = Character.objects.get(player_id=player_id)
                     pushes = notify.event_pushes(character, events) or [{"type": "messageEvent", "kind": "x"}]
                     OfflineEvent.objects.bulk_create(
                         [
-                            OfflineEvent(player_id=player_id, at=last_seen + timedelta(hours=1) + step * j,
-                                         push=pushes[j % len(pushes)])
+                            OfflineEvent(
+                                player_id=player_id,
+                                at=last_seen + timedelta(hours=1) + step * j,
+                                push=pushes[j % len(pushes)],
+                            )
                             for j in range(args.queue)
                         ],
                         batch_size=500,
@@ -137,8 +144,9 @@ def prepare(args: argparse.Namespace) -> dict:
 # --------------------------------------------------------------------------------------------
 # Measurement (this process, uvloop)
 # --------------------------------------------------------------------------------------------
-async def returning(loop: asyncio.AbstractEventLoop, args: argparse.Namespace, port: int, token: str,
-                    clock_after: int) -> dict:
+async def returning(
+    loop: asyncio.AbstractEventLoop, args: argparse.Namespace, port: int, token: str, clock_after: int
+) -> dict:
     """One returning player on a fresh socket: `auth` -> reply -> the queued pushes."""
     conn = await connect(loop, "127.0.0.1", port)
     done = loop.create_future()
@@ -168,8 +176,7 @@ async def returning(loop: asyncio.AbstractEventLoop, args: argparse.Namespace, p
             await asyncio.wait([done], timeout=args.quiet)
             if seen["count"] == before:
                 break
-        out.update(auth=got - sent, last=(seen["last"] - sent) if seen["count"] else float("nan"),
-                   pushes=seen["count"])
+        out.update(auth=got - sent, last=(seen["last"] - sent) if seen["count"] else float("nan"), pushes=seen["count"])
     except (ConnectionError, TimeoutError) as exc:
         out["error"] = f"{type(exc).__name__}: {exc}"
     finally:
@@ -177,8 +184,14 @@ async def returning(loop: asyncio.AbstractEventLoop, args: argparse.Namespace, p
     return out
 
 
-async def run_group(loop: asyncio.AbstractEventLoop, args: argparse.Namespace, port: int, server_pid: int,
-                    members: list[tuple[str, int]], concurrency: int) -> dict:
+async def run_group(
+    loop: asyncio.AbstractEventLoop,
+    args: argparse.Namespace,
+    port: int,
+    server_pid: int,
+    members: list[tuple[str, int]],
+    concurrency: int,
+) -> dict:
     limit = asyncio.Semaphore(concurrency)
 
     async def one(token: str, clock_after: int) -> dict:
@@ -204,7 +217,7 @@ async def measure(args: argparse.Namespace, port: int, server_pid: int, prep: di
     loop = asyncio.get_running_loop()
     limit = asyncio.Semaphore(50)
 
-    async def one(i: int, token: str):  # noqa: ANN202
+    async def one(i: int, token: str):
         async with limit:
             return await open_conn(loop, "127.0.0.1", port, "/ws/play/", token, i, True)
 
@@ -213,8 +226,11 @@ async def measure(args: argparse.Namespace, port: int, server_pid: int, prep: di
     cpu0 = cpu_seconds(server_pid)
     run = await closed_loop(conns, warmup=args.warmup, duration=args.duration)
     ping = latency_summary(run.latencies)
-    ping.update(rps=len(run.latencies) / args.duration, errors=run.errors,
-                cpu=(cpu_seconds(server_pid) - cpu0) / (args.warmup + args.duration))
+    ping.update(
+        rps=len(run.latencies) / args.duration,
+        errors=run.errors,
+        cpu=(cpu_seconds(server_pid) - cpu0) / (args.warmup + args.duration),
+    )
     results = {"ping": ping}
     for name, members in prep["groups"].items():
         concurrency = 1 if name.endswith("-seq") else args.concurrency
@@ -222,8 +238,11 @@ async def measure(args: argparse.Namespace, port: int, server_pid: int, prep: di
         with profiled(server_pid, Path(args.py_spy) / f"{name}.txt" if args.py_spy else None):
             results[name] = await run_group(loop, args, port, server_pid, members, concurrency)
         r = results[name]
-        print(f"  auth p50 {r['auth']['p50_ms']:.1f} ms, p99 {r['auth']['p99_ms']:.1f} ms; last push p99 "
-              f"{r['last']['p99_ms']:.1f} ms; {len(r['errors'])} errors", flush=True)
+        print(
+            f"  auth p50 {r['auth']['p50_ms']:.1f} ms, p99 {r['auth']['p99_ms']:.1f} ms; last push p99 "
+            f"{r['last']['p99_ms']:.1f} ms; {len(r['errors'])} errors",
+            flush=True,
+        )
     return results
 
 
@@ -240,8 +259,10 @@ def report(args: argparse.Namespace, results: dict, note: str) -> int:
     )
     head = f"{'what':<50}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'x ping p99':>12}{'srv ms/auth':>13}"
     print(head + f"{'pushes':>11}")
-    print(f"{'ping, closed loop':<50}{ping['n']:>6}{ping['p50_ms']:>9.2f}{ping['p99_ms']:>9.2f}{ping['max_ms']:>9.1f}"
-          f"{1:>12.2f}{'':>13}{'':>11}   ({ping['rps']:.0f} req/s, server CPU {ping['cpu']:.0%})")
+    print(
+        f"{'ping, closed loop':<50}{ping['n']:>6}{ping['p50_ms']:>9.2f}{ping['p99_ms']:>9.2f}{ping['max_ms']:>9.1f}"
+        f"{1:>12.2f}{'':>13}{'':>11}   ({ping['rps']:.0f} req/s, server CPU {ping['cpu']:.0%})"
+    )
     failed = bool(ping["errors"])
     for sample in ping["errors"]:
         print(f"    error: {sample}")
@@ -255,8 +276,10 @@ def report(args: argparse.Namespace, results: dict, note: str) -> int:
             ratio = s["p99_ms"] / ping["p99_ms"] if ping["p99_ms"] else float("nan")
             cpu = f"{r['cpu_ms']:.1f}" if label == "auth -> reply" else ""
             pushes = (f"{lo}" if lo == hi else f"{lo}..{hi}") if label != "auth -> reply" else ""
-            print(f"{f'{kind}, {how}: {label}':<50}{s['n']:>6}{s['p50_ms']:>9.1f}{s['p99_ms']:>9.1f}"
-                  f"{s['max_ms']:>9.1f}{ratio:>12.1f}{cpu:>13}{pushes:>11}")
+            print(
+                f"{f'{kind}, {how}: {label}':<50}{s['n']:>6}{s['p50_ms']:>9.1f}{s['p99_ms']:>9.1f}"
+                f"{s['max_ms']:>9.1f}{ratio:>12.1f}{cpu:>13}{pushes:>11}"
+            )
         for sample in r["errors"][:5]:
             print(f"    error: {sample}")
         failed = failed or bool(r["errors"]) or (kind == "realistic" and lo != args.queue)
@@ -265,8 +288,10 @@ def report(args: argparse.Namespace, results: dict, note: str) -> int:
         if r and ping["p99_ms"]:
             ratio = r["auth"]["p99_ms"] / ping["p99_ms"]
             how = "one at a time" if r["concurrency"] == 1 else f"{r['concurrency']} at a time"
-            print(f"target (realistic, {how}): auth p99 <= 20x ping p99: {ratio:.1f}x -> "
-                  f"{'met' if ratio <= 20 else 'MISSED'}")
+            print(
+                f"target (realistic, {how}): auth p99 <= 20x ping p99: {ratio:.1f}x -> "
+                f"{'met' if ratio <= 20 else 'MISSED'}"
+            )
     if args.json:
         print(json.dumps(results))
     return 1 if failed else 0
@@ -302,6 +327,7 @@ def main() -> None:
     ):
         results = uvloop.run(measure(args, port, game.pid, prep))
     sys.exit(report(args, results, note))
+
 
 if __name__ == "__main__":
     main()

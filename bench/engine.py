@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baolife.settings.local")
 
-from game import engine  # noqa: E402
+from game import engine
 
 
 def main() -> None:
@@ -43,10 +43,14 @@ def main() -> None:
             state, _ = engine.advance(state, state.clock, state.clock + engine.HOUR, [], content)
     hourly = (time.process_time() - hourly_started) / len(sample) * len(lives)
     print(f"lives: {len(lives)}, aged {args.age_years} game years first")
-    print(f"one week per life, one call each : {weekly:.3f} CPU-s  -> {len(lives) / weekly:,.0f} life-weeks/CPU-s"
-          f"  ({events} events)")
-    print(f"one week as 168 hourly calls     : {hourly:.3f} CPU-s  -> {len(lives) / hourly:,.0f} life-weeks/CPU-s"
-          f"  (estimated from {len(sample)} lives)")
+    print(
+        f"one week per life, one call each : {weekly:.3f} CPU-s  -> {len(lives) / weekly:,.0f} life-weeks/CPU-s"
+        f"  ({events} events)"
+    )
+    print(
+        f"one week as 168 hourly calls     : {hourly:.3f} CPU-s  -> {len(lives) / hourly:,.0f} life-weeks/CPU-s"
+        f"  (estimated from {len(sample)} lives)"
+    )
     print(f"ratio (one call / hourly calls)  : {hourly / weekly:.2f}x faster")
 
 

@@ -116,9 +116,17 @@ class Tally:
         self.error_count = 0
 
     def figures(self, rps: float, cpu_ms: float) -> dict:
-        return {**latency_summary(self.latencies), "rps": rps, "ok": self.ok, "rate_limited": self.rate_limited,
-                "errors": self.errors, "error_count": self.error_count, "exhausted": self.exhausted,
-                "unanswered": self.unanswered, "cpu_ms": cpu_ms}
+        return {
+            **latency_summary(self.latencies),
+            "rps": rps,
+            "ok": self.ok,
+            "rate_limited": self.rate_limited,
+            "errors": self.errors,
+            "error_count": self.error_count,
+            "exhausted": self.exhausted,
+            "unanswered": self.unanswered,
+            "cpu_ms": cpu_ms,
+        }
 
     def fail(self, why: str) -> None:
         self.error_count += 1
@@ -126,7 +134,7 @@ class Tally:
             self.errors.append(why)
 
 
-async def buy(loop: asyncio.AbstractEventLoop, conn: Conn, frame: dict, tally: Tally, check) -> bool:  # noqa: ANN001
+async def buy(loop: asyncio.AbstractEventLoop, conn: Conn, frame: dict, tally: Tally, check) -> bool:
     """One purchase, timed and checked; False once the measured window is over."""
     sent, got, raw = await conn.timed_call(loop, json.dumps(frame, separators=(",", ":")))
     reply = json.loads(raw)
@@ -142,8 +150,9 @@ async def buy(loop: asyncio.AbstractEventLoop, conn: Conn, frame: dict, tally: T
     return got < tally.stop_at
 
 
-async def slot_loop(loop: asyncio.AbstractEventLoop, conns: list[Conn], per_player: int, make, tally: Tally,
-                    check) -> None:  # noqa: ANN001
+async def slot_loop(
+    loop: asyncio.AbstractEventLoop, conns: list[Conn], per_player: int, make, tally: Tally, check
+) -> None:
     """One closed loop: each player of the slot in turn, at most `per_player` purchases each."""
     for conn in conns:
         for _ in range(per_player):
@@ -158,8 +167,16 @@ async def slot_loop(loop: asyncio.AbstractEventLoop, conns: list[Conn], per_play
         tally.exhausted += 1  # this slot ran out of players before the end: fewer in flight
 
 
-async def phase(loop: asyncio.AbstractEventLoop, slots: list[list[Conn]], per_player: int, make, check,
-                warmup: float, duration: float, server_pid: int) -> tuple[Tally, float]:  # noqa: ANN001
+async def phase(
+    loop: asyncio.AbstractEventLoop,
+    slots: list[list[Conn]],
+    per_player: int,
+    make,
+    check,
+    warmup: float,
+    duration: float,
+    server_pid: int,
+) -> tuple[Tally, float]:
     start = time.perf_counter()
     tally = Tally(start + warmup, start + warmup + duration)
     cpu0 = cpu_seconds(server_pid)
@@ -188,42 +205,67 @@ async def measure(args: argparse.Namespace, port: int, server_pid: int, prep: di
     with profiled(server_pid, spy and spy / "ping.txt"):
         run = await closed_loop([s[0] for s in slots], warmup=args.warmup, duration=args.duration, keep_open=True)
     out["ping"] = latency_summary(run.latencies)
-    out["ping"].update(rps=len(run.latencies) / args.duration, errors=run.errors, error_count=run.error_count,
-                       cpu=(cpu_seconds(server_pid) - cpu0) / (args.warmup + args.duration))
+    out["ping"].update(
+        rps=len(run.latencies) / args.duration,
+        errors=run.errors,
+        error_count=run.error_count,
+        cpu=(cpu_seconds(server_pid) - cpu0) / (args.warmup + args.duration),
+    )
 
     keys = itertools.count()
 
     def refill(conn: Conn) -> dict:
         n = next(keys)
-        return {"type": "purchase_energy_refill", "id": f"r{n}", "refill_type": args.refill,
-                "idempotency_key": f"bench-refill-{n}-{time.time_ns()}"}
+        return {
+            "type": "purchase_energy_refill",
+            "id": f"r{n}",
+            "refill_type": args.refill,
+            "idempotency_key": f"bench-refill-{n}-{time.time_ns()}",
+        }
 
     def skip(conn: Conn) -> dict:
         n = next(keys)
-        return {"type": "purchase_time_skip", "id": f"s{n}", "skip_type": "week",
-                "idempotency_key": f"bench-skip-{n}-{time.time_ns()}"}
+        return {
+            "type": "purchase_time_skip",
+            "id": f"s{n}",
+            "skip_type": "week",
+            "idempotency_key": f"bench-skip-{n}-{time.time_ns()}",
+        }
 
     refill_burst = prep["limits"]["energy_refill"][0]
-    print(f"purchase_energy_refill {args.refill!r}: {len(slots)} closed loops, {args.warmup:g} s warm-up + "
-          f"{args.duration:g} s, at most {refill_burst} per player", flush=True)
+    print(
+        f"purchase_energy_refill {args.refill!r}: {len(slots)} closed loops, {args.warmup:g} s warm-up + "
+        f"{args.duration:g} s, at most {refill_burst} per player",
+        flush=True,
+    )
     with profiled(server_pid, spy and spy / "refill.txt"):
         tally, cpu_ms, elapsed = await phase(
-            loop, slots, refill_burst, refill, lambda d: "energy" in d and "diamonds" in d, args.warmup,
-            args.duration, server_pid)
+            loop,
+            slots,
+            refill_burst,
+            refill,
+            lambda d: "energy" in d and "diamonds" in d,
+            args.warmup,
+            args.duration,
+            server_pid,
+        )
     out["refill"] = tally.figures(tally.ok_in_window / args.duration, cpu_ms)
 
     skip_slots = [s[: args.skip_players] for s in slots]
     n_skips = sum(map(len, skip_slots)) * args.skips_per_player
-    print(f"purchase_time_skip 'week': {len(slots)} closed loops, {n_skips} skips, {args.skips_per_player} per player",
-          flush=True)
+    print(
+        f"purchase_time_skip 'week': {len(slots)} closed loops, {n_skips} skips, {args.skips_per_player} per player",
+        flush=True,
+    )
     week = prep["skip"].seconds
 
     def skipped(data: dict) -> bool:
         return data.get("skipped_seconds") == week and bool(data["player"])
 
     with profiled(server_pid, spy and spy / "skip.txt"):
-        tally, cpu_ms, elapsed = await phase(loop, skip_slots, args.skips_per_player, skip, skipped, 0.0, 3600.0,
-                                             server_pid)
+        tally, cpu_ms, elapsed = await phase(
+            loop, skip_slots, args.skips_per_player, skip, skipped, 0.0, 3600.0, server_pid
+        )
     tally.exhausted = 0  # a fixed number of skips, not a timed loop
     out["skip"] = tally.figures(tally.ok / elapsed, cpu_ms)
     alone = conns[len(slots) * args.skip_players :][-args.seq_skips :] if args.seq_skips else []
@@ -253,16 +295,20 @@ def report(args: argparse.Namespace, prep: dict, out: dict, problems: list[str],
     head = f"{'what':<36}{'n':>7}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'x ping p99':>12}"
     print(head + f"{'srv ms/req':>12}{'limited':>9}{'errors':>8}")
     failed = False
-    rows = [(f"ping, {args.concurrency} in flight", ping),
-            (f"energy_refill {args.refill}, {args.concurrency} in flight", out["refill"]),
-            (f"time_skip week, {args.concurrency} in flight", out["skip"]),
-            ("time_skip week, 1 in flight", out["skip1"])]
+    rows = [
+        (f"ping, {args.concurrency} in flight", ping),
+        (f"energy_refill {args.refill}, {args.concurrency} in flight", out["refill"]),
+        (f"time_skip week, {args.concurrency} in flight", out["skip"]),
+        ("time_skip week, 1 in flight", out["skip1"]),
+    ]
     for label, r in rows:
         ratio = r["p99_ms"] / ping["p99_ms"] if ping["p99_ms"] else float("nan")
         cpu = f"{r['cpu_ms']:.2f}" if "cpu_ms" in r else f"{r['cpu'] * 1e3 / r['rps']:.3f}" if r["rps"] else "-"
         limited = r.get("rate_limited", "")
-        print(f"{label:<36}{r['n']:>7}{r['rps']:>9.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['max_ms']:>9.1f}"
-              f"{ratio:>12.1f}{cpu:>12}{limited:>9}{r['error_count']:>8}")
+        print(
+            f"{label:<36}{r['n']:>7}{r['rps']:>9.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['max_ms']:>9.1f}"
+            f"{ratio:>12.1f}{cpu:>12}{limited:>9}{r['error_count']:>8}"
+        )
         for sample in r["errors"]:
             print(f"    error: {sample}")
         if r.get("exhausted"):
@@ -274,8 +320,10 @@ def report(args: argparse.Namespace, prep: dict, out: dict, problems: list[str],
         print("database check: one purchase row per successful reply, every balance = the sum of its ledger rows")
     for key, how in (("skip", f"{args.concurrency} in flight"), ("skip1", "1 in flight")):
         ratio = out[key]["p99_ms"] / ping["p99_ms"] if ping["p99_ms"] else float("nan")
-        print(f"target: purchase_time_skip week p99 ({how}) <= 20x ping p99 ({args.concurrency} in flight): "
-              f"{ratio:.1f}x -> {'met' if ratio <= 20 else 'MISSED'}")
+        print(
+            f"target: purchase_time_skip week p99 ({how}) <= 20x ping p99 ({args.concurrency} in flight): "
+            f"{ratio:.1f}x -> {'met' if ratio <= 20 else 'MISSED'}"
+        )
     if args.json:
         print(json.dumps(out))
     return 1 if failed or problems else 0
@@ -320,11 +368,15 @@ def main() -> None:
     ):
         out = uvloop.run(measure(args, port, game.pid, prep))
         skips = (out["skip"], out["skip1"])
-        problems = check_database(args, {
-            "refill": (out["refill"]["ok"], out["refill"]["unanswered"]),
-            "skip": (sum(r["ok"] for r in skips), sum(r["unanswered"] for r in skips)),
-        })
+        problems = check_database(
+            args,
+            {
+                "refill": (out["refill"]["ok"], out["refill"]["unanswered"]),
+                "skip": (sum(r["ok"] for r in skips), sum(r["unanswered"] for r in skips)),
+            },
+        )
     sys.exit(report(args, prep, out, problems, note))
+
 
 if __name__ == "__main__":
     main()

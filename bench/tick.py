@@ -27,8 +27,9 @@ def ensure_database(url: str) -> None:
     import MySQLdb
 
     cfg = environ.Env.db_url_config(url)
-    conn = MySQLdb.connect(host=cfg["HOST"] or "127.0.0.1", port=int(cfg["PORT"] or 3306), user=cfg["USER"],
-                           passwd=cfg["PASSWORD"] or "")
+    conn = MySQLdb.connect(
+        host=cfg["HOST"] or "127.0.0.1", port=int(cfg["PORT"] or 3306), user=cfg["USER"], passwd=cfg["PASSWORD"] or ""
+    )
     conn.cursor().execute(f"DROP DATABASE IF EXISTS `{cfg['NAME']}`")
     conn.cursor().execute(f"CREATE DATABASE `{cfg['NAME']}` CHARACTER SET utf8mb4")
     conn.close()
@@ -79,16 +80,27 @@ def main() -> None:
         for start in range(0, n, 500):
             size = min(500, n - start)
             users = user_model.objects.bulk_create(
-                [user_model(username=f"bench-{offset + start + i}", password="!") for i in range(size)])
+                [user_model(username=f"bench-{offset + start + i}", password="!") for i in range(size)]
+            )
             players = Player.objects.bulk_create([Player(user=u, is_guest=True) for u in users])
             chars = []
             for i, p in enumerate(players):
                 state = templates[(offset + start + i) % len(templates)]
-                chars.append(Character(
-                    player=p, name=state["name"], seed=state["seed"], state=state, game_clock=state["clock"],
-                    anchor_real=now, anchor_game=state["clock"], alive=True, age_years=state["age"],
-                    stage=state["stage"],
-                    active_until=now + timedelta(days=7) if active else now - timedelta(days=30)))
+                chars.append(
+                    Character(
+                        player=p,
+                        name=state["name"],
+                        seed=state["seed"],
+                        state=state,
+                        game_clock=state["clock"],
+                        anchor_real=now,
+                        anchor_game=state["clock"],
+                        alive=True,
+                        age_years=state["age"],
+                        stage=state["stage"],
+                        active_until=now + timedelta(days=7) if active else now - timedelta(days=30),
+                    )
+                )
             Character.objects.bulk_create(chars)
             ids.extend(p.pk for p in players)
         return ids
@@ -115,10 +127,14 @@ def main() -> None:
     time_ticks(1)  # warm-up again: the bulk insert has just filled the buffer pool with idle rows
     big = time_ticks(args.ticks)
     s, b = statistics.median(small), statistics.median(big)
-    print(f"tick, {args.active:,} in play, {args.active:,} characters : median {s * 1000:.0f} ms "
-          f"(min {min(small) * 1000:.0f}, max {max(small) * 1000:.0f})")
-    print(f"tick, {args.active:,} in play, {args.total:,} characters: median {b * 1000:.0f} ms "
-          f"(min {min(big) * 1000:.0f}, max {max(big) * 1000:.0f})")
+    print(
+        f"tick, {args.active:,} in play, {args.active:,} characters : median {s * 1000:.0f} ms "
+        f"(min {min(small) * 1000:.0f}, max {max(small) * 1000:.0f})"
+    )
+    print(
+        f"tick, {args.active:,} in play, {args.total:,} characters: median {b * 1000:.0f} ms "
+        f"(min {min(big) * 1000:.0f}, max {max(big) * 1000:.0f})"
+    )
     print(f"ratio: {b / s:.2f}x (target <= 1.2x)")
 
 

@@ -68,7 +68,7 @@ def serve_echo(port: int, deflate: bool) -> None:
     import uvloop
     from websockets.asyncio.server import serve
 
-    async def echo(ws) -> None:  # noqa: ANN001
+    async def echo(ws) -> None:
         async for message in ws:
             await ws.send(message)
 

@@ -287,7 +287,7 @@ class Conn(asyncio.Protocol):
         return sent, got, payload
 
 
-async def connect(loop, host: str, port: int, path: str = "/ws/play/", deflate: bool = True) -> Conn:  # noqa: ANN001
+async def connect(loop, host: str, port: int, path: str = "/ws/play/", deflate: bool = True) -> Conn:
     """An open WebSocket (handshake done), not signed in."""
     _, conn = await loop.create_connection(lambda: Conn(host, port, path, deflate), host, port)
     await conn.handshake(loop)
@@ -295,7 +295,7 @@ async def connect(loop, host: str, port: int, path: str = "/ws/play/", deflate: 
     return conn
 
 
-async def open_conn(loop, host: str, port: int, path: str, token: str | None, n: int, deflate: bool) -> Conn:  # noqa: ANN001
+async def open_conn(loop, host: str, port: int, path: str, token: str | None, n: int, deflate: bool) -> Conn:
     """A socket signed in with `token` (None: the echo server), its `ping` frame pre-built."""
     conn = await connect(loop, host, port, path, deflate)
     if token is not None:
@@ -308,8 +308,9 @@ async def open_conn(loop, host: str, port: int, path: str, token: str | None, n:
     return conn
 
 
-async def closed_loop(conns: list[Conn], *, warmup: float, duration: float, start: float | None = None,
-                      keep_open: bool = False) -> Run:
+async def closed_loop(
+    conns: list[Conn], *, warmup: float, duration: float, start: float | None = None, keep_open: bool = False
+) -> Run:
     """Closed loop of each socket's pre-built `frame` (from perf_counter `start`, default now): send,
     wait for the reply, check it, send again; round trips recorded after `warmup` for `duration` s."""
     loop = asyncio.get_running_loop()
@@ -332,7 +333,6 @@ async def closed_loop(conns: list[Conn], *, warmup: float, duration: float, star
         for conn in conns:
             conn.run, conn.closing = None, False
     return run
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -496,8 +496,12 @@ def throwaway_database(mysql: bool, tmp: Path) -> Iterator[dict[str, str]]:
         yield env
     finally:
         cfg = environ.Env.db_url_config(url)
-        conn = MySQLdb.connect(host=cfg["HOST"] or "127.0.0.1", port=int(cfg["PORT"] or 3306), user=cfg["USER"],
-                               passwd=cfg["PASSWORD"] or "")
+        conn = MySQLdb.connect(
+            host=cfg["HOST"] or "127.0.0.1",
+            port=int(cfg["PORT"] or 3306),
+            user=cfg["USER"],
+            passwd=cfg["PASSWORD"] or "",
+        )
         conn.cursor().execute(f"DROP DATABASE IF EXISTS `{cfg['NAME']}`")
         conn.close()
 

@@ -19,8 +19,13 @@ class ApiBodyLimit:
         if scope["type"] == "http" and scope["path"].startswith("/api/") and self._too_large(scope):
             limit = settings.API_MAX_BODY_BYTES
             body = json.dumps({"error": {"code": "bad_request", "message": f"The body is larger than {limit} bytes."}})
-            await send({"type": "http.response.start", "status": 413,
-                        "headers": [(b"content-type", b"application/json"), (b"connection", b"close")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+                }
+            )
             await send({"type": "http.response.body", "body": body.encode()})
             return
         await self.app(scope, receive, send)

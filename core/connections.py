@@ -20,7 +20,7 @@ def _hash() -> str:
     return shared_redis.key("ws", "connections")
 
 
-def _redis():  # noqa: ANN202
+def _redis():
     return shared_redis.client()
 
 

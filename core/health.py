@@ -37,7 +37,7 @@ def _timed(fn: Callable[[], Any]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         fn()
-    except Exception as exc:  # noqa: BLE001 - a failing dependency is a finding, not a crash
+    except Exception as exc:
         return {"status": "down", "error": type(exc).__name__}
     return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
 
@@ -46,7 +46,7 @@ async def _timed_async(fn: Callable[[], Any]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         await fn()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return {"status": "down", "error": type(exc).__name__}
     return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
 
@@ -85,7 +85,7 @@ async def _layer_round_trip() -> None:
 
 
 def _usage(percent: float) -> str:
-    """"ok" below 80 %, "warning" from 80 %, "critical" from 90 %."""
+    """ "ok" below 80 %, "warning" from 80 %, "critical" from 90 %."""
     if percent >= CRITICAL_PERCENT:
         return "critical"
     if percent >= WARNING_PERCENT:
@@ -108,12 +108,12 @@ def _memory_percent() -> float:
 def _websockets() -> dict[str, Any]:
     try:
         return {"status": "ok", **connections.total_count(), "this_process": connections.local_count()}
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return {"status": "down", "error": type(exc).__name__}
 
 
 def overall(checks: dict[str, dict[str, Any]]) -> str:
-    """"down" if any check is down or critical, "degraded" on a warning, else "ok"."""
+    """ "down" if any check is down or critical, "degraded" on a warning, else "ok"."""
     statuses = {check["status"] for check in checks.values()}
     if statuses & {"down", "critical"}:
         return "down"

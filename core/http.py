@@ -104,8 +104,9 @@ def api(*methods: str) -> Callable:
         @functools.wraps(view)
         def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
-                response = JsonResponse({"error": {"code": "bad_request", "message": f"Use {', '.join(methods)}."}},
-                                        status=405)
+                response = JsonResponse(
+                    {"error": {"code": "bad_request", "message": f"Use {', '.join(methods)}."}}, status=405
+                )
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
@@ -114,12 +115,11 @@ def api(*methods: str) -> Callable:
                 return error_response(exc)
             except RequestDataTooBig:
                 return error_response(_too_large())
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 if outages.is_outage(exc):
                     return error_response(outages.unavailable())
                 ref = report_exception(exc, player_id=None, where=f"http:{request.path}")
-                return JsonResponse({"error": {"code": "internal", "message": "Server error.", "ref": ref}},
-                                    status=500)
+                return JsonResponse({"error": {"code": "internal", "message": "Server error.", "ref": ref}}, status=500)
 
         return inner
 

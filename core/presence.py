@@ -85,8 +85,9 @@ def socket_opened(player_id: int) -> bool:
                 return False
         else:
             try:
-                got = client.eval(_LUA_CLAIM, 1, _key(player_id), _PROCESS, mine, cap, int(time.time()),
-                                  TTL_SECONDS, TTL_SECONDS)
+                got = client.eval(
+                    _LUA_CLAIM, 1, _key(player_id), _PROCESS, mine, cap, int(time.time()), TTL_SECONDS, TTL_SECONDS
+                )
             except redis.exceptions.RedisError:
                 shared_redis.mark_down()
                 raise

@@ -32,7 +32,7 @@ async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
     for group, message in messages:
         try:
             await layer.group_send(group, message)
-        except Exception as exc:  # noqa: BLE001 - the change is committed; losing a push beats a false error
+        except Exception as exc:
             logger.warning("push to %s lost: %s", group, type(exc).__name__)
 
 

@@ -34,8 +34,12 @@ _pause = 0.0
 
 def _build(url: str, fast: bool) -> redis.Redis:
     if fast:
-        return redis.Redis.from_url(url, socket_connect_timeout=FAST_TIMEOUT_SECONDS,
-                                    socket_timeout=FAST_TIMEOUT_SECONDS, retry=Retry(ExponentialBackoff(), 0))
+        return redis.Redis.from_url(
+            url,
+            socket_connect_timeout=FAST_TIMEOUT_SECONDS,
+            socket_timeout=FAST_TIMEOUT_SECONDS,
+            retry=Retry(ExponentialBackoff(), 0),
+        )
     return redis.Redis.from_url(
         url,
         socket_connect_timeout=1,

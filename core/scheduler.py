@@ -32,7 +32,7 @@ async def _job_loop() -> None:
                 try:
                     # not the sockets' database thread: a long tick must not stall their verbs
                     await sync_to_async(run_job, thread_sensitive=False)(name)
-                except Exception as exc:  # noqa: BLE001 - a failing job must not stop the others
+                except Exception as exc:
                     report_exception(exc, player_id=None, where=f"job:{name}")
         await asyncio.sleep(max(0.05, min(next_run.values()) - time.monotonic()))
 

@@ -52,8 +52,7 @@ except ImportError:  # pragma: no cover - CPython always has it
 try:  # the C encoder, built once: `JSONEncoder.encode` builds one per call (docs/performance.md)
     from json.encoder import c_make_encoder, encode_basestring
 
-    _encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",",
-                             False, False, True)
+    _encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",", False, False, True)
 
     def _dumps(payload: dict) -> str:
         return "".join(_encode(payload, 0))
@@ -157,7 +156,7 @@ class PlayConsumer:
                 await self._authenticate(player_id, token_id=None)
         except ClosesSocket as exc:
             await self.close(exc.close_code, exc.message)
-        except Exception as exc:  # noqa: BLE001 - the socket may still sign in with `auth`
+        except Exception as exc:
             if outages.is_outage(exc):
                 await self.close(outages.WS_TRY_AGAIN_LATER, "A service the game needs is down; reconnect shortly.")
                 return
@@ -182,7 +181,7 @@ class PlayConsumer:
             connections.closed()
             if self.ctx is not None:
                 await database_sync_to_async(live.sign_out)(self.ctx.player_id)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             report_exception(exc, player_id=self.ctx.player_id if self.ctx else None, where="ws:close")
 
     def _spawn(self, coro: Any) -> None:
@@ -238,32 +237,44 @@ class PlayConsumer:
             bad = unencodable_fields(frame)
             if bad:  # a lone surrogate cannot be sent back: nothing unencodable is echoed
                 safe = not {"type", "id", "keys"} & set(bad)
-                await self._error(frame["type"] if safe and isinstance(frame.get("type"), str) else "error",
-                                  frame.get("id") if safe else None,
-                                  {"code": "bad_request", "message": "Strings must be valid Unicode (no lone "
-                                   "surrogates).", "fields": bad})
+                await self._error(
+                    frame["type"] if safe and isinstance(frame.get("type"), str) else "error",
+                    frame.get("id") if safe else None,
+                    {
+                        "code": "bad_request",
+                        "message": "Strings must be valid Unicode (no lone surrogates).",
+                        "fields": bad,
+                    },
+                )
                 return
         verb_name = frame.get("type")
         rid = frame.get("id")
         if rid is not None and (not isinstance(rid, str) or len(rid) > 64):
             message = "`id` must be a string of at most 64 characters."
-            await self._error(verb_name if isinstance(verb_name, str) else "error", None,
-                              {"code": "bad_request", "message": message, "fields": ["id"]})
+            await self._error(
+                verb_name if isinstance(verb_name, str) else "error",
+                None,
+                {"code": "bad_request", "message": message, "fields": ["id"]},
+            )
             return
         if not isinstance(verb_name, str) or not verb_name:
-            await self._error("error", rid, {"code": "bad_request", "message": "`type` is required.",
-                                             "fields": ["type"]})
+            await self._error(
+                "error", rid, {"code": "bad_request", "message": "`type` is required.", "fields": ["type"]}
+            )
             return
         retry = self.bucket.take()
         if retry is None and self.lease is not None and shared_redis.available():
             try:
                 retry = self.lease.take()
-            except Exception:  # noqa: BLE001 - the shared bucket is down: the socket's own bucket still holds
+            except Exception:
                 shared_redis.mark_down()  # and the event loop does not wait on a dead Redis every frame
                 retry = None
         if retry is not None:
-            await self._error(verb_name, rid, {"code": "rate_limited", "message": "Too many requests.",
-                                               "retry_after": round(retry, 3)})
+            await self._error(
+                verb_name,
+                rid,
+                {"code": "rate_limited", "message": "Too many requests.", "retry_after": round(retry, 3)},
+            )
             return
         if self.ctx is None:
             if verb_name == "auth":
@@ -273,7 +284,7 @@ class PlayConsumer:
             return
         try:
             presence.touch(self.ctx.player_id)
-        except Exception:  # noqa: BLE001, S110 - the heartbeat re-marks within 30 s
+        except Exception:  # noqa: S110 - the heartbeat re-marks within 30 s
             pass
         verb = self.verbs.get(verb_name)
         if verb is None:
@@ -300,7 +311,7 @@ class PlayConsumer:
         except GameError as exc:
             await self._error(verb_name, rid, exc.as_error())
             return
-        except Exception as exc:  # noqa: BLE001 - any failure becomes `internal`, the socket survives
+        except Exception as exc:
             if outages.is_outage(exc):
                 await self._error(verb_name, rid, outages.unavailable().as_error())
                 return
@@ -327,7 +338,7 @@ class PlayConsumer:
         except ClosesSocket as exc:
             await self._error("auth", rid, exc.as_error())
             await self.close(exc.close_code, exc.message)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if outages.is_outage(exc):  # the socket stays; the client signs in again after `retry_after`
                 await self._error("auth", rid, outages.unavailable().as_error())
                 return
@@ -367,7 +378,7 @@ class PlayConsumer:
         kept_ids: list[int] = []
         try:
             waiting, kept_ids = await database_sync_to_async(live.offline_pushes)(player_id)
-        except Exception as exc:  # noqa: BLE001 - they stay kept for the next sign-in
+        except Exception as exc:
             report_exception(exc, player_id=player_id, where="ws:offline-pushes")
         held, self.held = self.held or [], None
         for push in waiting + held:  # what happened while away, each with its `at`, then what is new
@@ -376,7 +387,7 @@ class PlayConsumer:
         if kept_ids and not self.closed:  # delivered: only now do they leave the queue
             try:
                 await database_sync_to_async(live.offline_delivered)(player_id, kept_ids)
-            except Exception as exc:  # noqa: BLE001 - signed in already; they are sent again next time
+            except Exception as exc:
                 report_exception(exc, player_id=player_id, where="ws:offline-delivered")
 
     async def _join(self, groups: list[str]) -> None:
@@ -406,7 +417,7 @@ class PlayConsumer:
             for group in self.groups:
                 try:
                     await self.layer.group_discard(group, self.channel_name)
-                except Exception:  # noqa: BLE001, S110 - the group entry expires on its own
+                except Exception:  # noqa: S110 - the group entry expires on its own
                     pass
         self.groups = []
 
@@ -420,7 +431,7 @@ class PlayConsumer:
                 message = await self.layer.receive(self.channel_name)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - a Redis hiccup must not end this socket's pushes
+            except Exception as exc:
                 task = asyncio.current_task()
                 if self.ended or (task is not None and task.cancelling()):
                     raise  # the socket is closing: a cancelled receive may surface as another error
@@ -446,9 +457,7 @@ class PlayConsumer:
             await self._flush()
         elif self.flush_handle is None:
             loop = asyncio.get_running_loop()
-            self.flush_handle = loop.call_later(
-                self.push_batch_delay, lambda: self._spawn(self._flush())
-            )
+            self.flush_handle = loop.call_later(self.push_batch_delay, lambda: self._spawn(self._flush()))
 
     async def _flush(self) -> None:
         if self.flush_handle is not None:

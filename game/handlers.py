@@ -1,14 +1,26 @@
 """The game's WebSocket verbs: thin, each calls one service."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
 from core.errors import GameError
 from core.verbs import Context, NoParams, Params, verb
 from game import selectors
-from game.services import actions
+from game.services import actions, purchases
+
+IdempotencyKey = Field(default=None, min_length=1, max_length=128)
+
+
+class EnergyRefillParams(Params):
+    refill_type: Literal["small", "medium", "full", "unlimited"]
+    idempotency_key: str | None = IdempotencyKey
+
+
+class TimeSkipParams(Params):
+    skip_type: Literal["hour", "day", "week", "next_event"]
+    idempotency_key: str | None = IdempotencyKey
 
 
 class AuthParams(Params):
@@ -65,3 +77,17 @@ def talk(ctx: Context, params: TalkParams) -> dict[str, Any]:
 def start_new_life(ctx: Context, params: NoParams) -> dict[str, Any]:
     """Not in PROTOCOL.md v1: after a death the player needs a way to begin again (docs/protocol.md)."""
     return actions.start_new_life(player_id=ctx.player_id)
+
+
+@verb("purchase_energy_refill", EnergyRefillParams, moves_diamonds=True)
+def purchase_energy_refill(ctx: Context, params: EnergyRefillParams) -> dict[str, Any]:
+    return purchases.purchase_energy_refill(
+        player_id=ctx.player_id, refill_type=params.refill_type, idempotency_key=params.idempotency_key
+    )
+
+
+@verb("purchase_time_skip", TimeSkipParams, moves_diamonds=True)
+def purchase_time_skip(ctx: Context, params: TimeSkipParams) -> dict[str, Any]:
+    return purchases.purchase_time_skip(
+        player_id=ctx.player_id, skip_type=params.skip_type, idempotency_key=params.idempotency_key
+    )

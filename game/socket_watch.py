@@ -50,7 +50,7 @@ class SocketWatch:
                 return
             try:
                 await self.beat()
-            except Exception as exc:  # noqa: BLE001 - one failed beat must not end the heartbeat
+            except Exception as exc:
                 report_exception(exc, player_id=None, where="ws:heartbeat")
 
     async def beat(self) -> None:
@@ -61,7 +61,7 @@ class SocketWatch:
             held = [(c.ctx.player_id, c.ctx.token_id) for c in signed]
             try:
                 ended = await database_sync_to_async(live.ended_sessions)(sessions=held)
-            except Exception as exc:  # noqa: BLE001 - the database is down: the next beat checks
+            except Exception as exc:
                 logger.warning("heartbeat: sign-ins not re-checked (%s)", type(exc).__name__)
                 ended = set()
             for consumer in signed:
@@ -71,7 +71,7 @@ class SocketWatch:
             return
         try:
             lost = await sync_to_async(shared_redis.restarted_empty)()
-        except Exception as exc:  # noqa: BLE001 - Redis is down: the next beat looks again
+        except Exception as exc:
             shared_redis.mark_down()
             logger.warning("heartbeat: Redis unreachable (%s)", type(exc).__name__)
             return
@@ -82,7 +82,7 @@ class SocketWatch:
                     continue
                 try:
                     await consumer.rejoin_groups()
-                except Exception as exc:  # noqa: BLE001 - the next beat tries again
+                except Exception as exc:
                     logger.warning("heartbeat: re-joining groups failed (%s)", type(exc).__name__)
                     with contextlib.suppress(Exception):  # then the next beat re-joins every socket again
                         await sync_to_async(shared_redis.forget_alive)()
@@ -90,7 +90,7 @@ class SocketWatch:
         try:
             await sync_to_async(connections.heartbeat)()
             await sync_to_async(presence.refresh_local)()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             logger.warning("heartbeat: presence not refreshed (%s)", type(exc).__name__)
 
 

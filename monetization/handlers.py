@@ -11,18 +11,6 @@ from core.verbs import Context, Params, verb
 from monetization import selectors
 from monetization.services import purchases
 
-IdempotencyKey = Field(default=None, min_length=1, max_length=128)
-
-
-class EnergyRefillParams(Params):
-    refill_type: Literal["small", "medium", "full", "unlimited"]
-    idempotency_key: str | None = IdempotencyKey
-
-
-class TimeSkipParams(Params):
-    skip_type: Literal["hour", "day", "week", "next_event"]
-    idempotency_key: str | None = IdempotencyKey
-
 
 class PurchaseDiamondsParams(Params):
     platform: Literal["apple", "google"]
@@ -34,20 +22,6 @@ class PurchaseDiamondsParams(Params):
 class HistoryParams(Params):
     limit: int = Field(default=20, ge=1, le=100)
     before: int | None = Field(default=None, ge=1)
-
-
-@verb("purchase_energy_refill", EnergyRefillParams, moves_diamonds=True)
-def purchase_energy_refill(ctx: Context, params: EnergyRefillParams) -> dict[str, Any]:
-    return purchases.purchase_energy_refill(
-        player_id=ctx.player_id, refill_type=params.refill_type, idempotency_key=params.idempotency_key
-    )
-
-
-@verb("purchase_time_skip", TimeSkipParams, moves_diamonds=True)
-def purchase_time_skip(ctx: Context, params: TimeSkipParams) -> dict[str, Any]:
-    return purchases.purchase_time_skip(
-        player_id=ctx.player_id, skip_type=params.skip_type, idempotency_key=params.idempotency_key
-    )
 
 
 @verb("purchase_diamonds", PurchaseDiamondsParams, is_async=True, moves_diamonds=True)

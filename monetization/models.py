@@ -65,7 +65,6 @@ class PlayerWallet(models.Model):
         return f"wallet of player {self.player_id} (debt {self.debt})"
 
 
-
 class EnergyRefillPurchase(models.Model):
     player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="energy_refills")
     refill_type = models.CharField(max_length=20)
@@ -81,7 +80,6 @@ class EnergyRefillPurchase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.refill_type} refill by player {self.player_id}"
-
 
 
 class TimeSkipPurchase(models.Model):
@@ -100,7 +98,6 @@ class TimeSkipPurchase(models.Model):
         return f"{self.skip_type} skip by player {self.player_id}"
 
 
-
 class IdempotencyRecord(models.Model):
     """A purchase's first reply, found again by SHA-256(player, client key); kept at least 24 h."""
 
@@ -113,7 +110,6 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} by player {self.player_id}"
-
 
 
 class ProcessedTransaction(models.Model):
@@ -142,7 +138,6 @@ class ProcessedTransaction(models.Model):
         return f"{self.store}:{self.transaction_id}"
 
 
-
 class StoreNotification(models.Model):
     """A store server notification already handled (deduplicated by its UUID)."""
 
@@ -154,7 +149,6 @@ class StoreNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store} {self.notification_type} {self.notification_uuid}"
-
 
 
 class ReconciliationIssue(models.Model):
@@ -170,4 +164,3 @@ class ReconciliationIssue(models.Model):
 
     def __str__(self) -> str:
         return f"player {self.player_id}: {self.balance} vs ledger {self.ledger_sum}"
-

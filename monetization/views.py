@@ -11,7 +11,7 @@ from monetization.stores.base import ReceiptInvalid
 
 class AppleNotificationBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    signedPayload: str = Field(min_length=1, max_length=200_000)  # noqa: N815 - Apple's field name
+    signedPayload: str = Field(min_length=1, max_length=200_000)
 
 
 @api("POST")

@@ -29,8 +29,10 @@ def login(*, email: str, password: str, ip: str) -> Session:
     acct_count, acct_retry = counters.hit(acct, window=window)
     addr_count, addr_retry = counters.hit(addr, window=window)
     if acct_count > settings.LOGIN_FAILURES_PER_ACCOUNT or addr_count > settings.LOGIN_FAILURES_PER_IP:
-        retry = max(acct_retry if acct_count > settings.LOGIN_FAILURES_PER_ACCOUNT else 0,
-                    addr_retry if addr_count > settings.LOGIN_FAILURES_PER_IP else 0)
+        retry = max(
+            acct_retry if acct_count > settings.LOGIN_FAILURES_PER_ACCOUNT else 0,
+            addr_retry if addr_count > settings.LOGIN_FAILURES_PER_IP else 0,
+        )
         counters.release(acct)  # a refused attempt checks no password: it does not stretch the lockout
         counters.release(addr)
         raise GameError("rate_limited", "Too many failed sign-ins; try again later.", retry_after=round(retry))

@@ -34,8 +34,9 @@ def _count_signup(ip: str | None) -> None:
     count, retry = counters.hit(_signup_counter(ip), window=SIGNUP_WINDOW_SECONDS)
     if count > settings.SIGNUPS_PER_IP_PER_HOUR:
         counters.release(_signup_counter(ip))
-        raise GameError("rate_limited", "Too many new accounts from this address; try again later.",
-                        retry_after=round(retry))
+        raise GameError(
+            "rate_limited", "Too many new accounts from this address; try again later.", retry_after=round(retry)
+        )
 
 
 def _uncount_signup(ip: str | None) -> None:

@@ -14,7 +14,7 @@ from accounts.services import bans, signup, tokens
 pytestmark = pytest.mark.django_db
 
 
-def post(client: Client, path: str, body: object, **headers: str):  # noqa: ANN201
+def post(client: Client, path: str, body: object, **headers: str):
     return client.post(path, data=json.dumps(body), content_type="application/json", headers=headers)
 
 
@@ -37,8 +37,13 @@ def test_token_is_stored_only_as_hash(client):
 
 @pytest.mark.parametrize(
     ("body", "fields"),
-    [({"device_id": "short"}, ["device_id"]), ({}, ["device_id"]), ({"device_id": "x" * 129}, ["device_id"]),
-     ({"device_id": 12345678}, ["device_id"]), ({"device_id": "abcdefgh", "x": 1}, ["x"])],
+    [
+        ({"device_id": "short"}, ["device_id"]),
+        ({}, ["device_id"]),
+        ({"device_id": "x" * 129}, ["device_id"]),
+        ({"device_id": 12345678}, ["device_id"]),
+        ({"device_id": "abcdefgh", "x": 1}, ["x"]),
+    ],
 )
 def test_device_bad_input(client, body, fields):
     response = post(client, "/api/auth/device", body)
@@ -55,8 +60,11 @@ def test_device_non_json_body(client):
 def test_register_upgrades_guest_in_place(client):
     guest = post(client, "/api/auth/device", {"device_id": "device-guest-1"}).json()
     Player.objects.filter(pk=guest["player_id"]).update(diamonds=42)
-    response = post(client, "/api/auth/register",
-                    {"email": "Ann@Example.com", "password": "a-strong-pass-9", "token": guest["token"]})
+    response = post(
+        client,
+        "/api/auth/register",
+        {"email": "Ann@Example.com", "password": "a-strong-pass-9", "token": guest["token"]},
+    )
     assert response.status_code == 201
     assert response.json()["player_id"] == guest["player_id"]
     player = Player.objects.get(pk=guest["player_id"])
@@ -75,17 +83,22 @@ def test_register_without_guest_creates_account(client):
 def test_register_duplicate_email_is_conflict_and_changes_nothing(client):
     post(client, "/api/auth/register", {"email": "cy@example.com", "password": "another-pass-77"})
     guest = post(client, "/api/auth/device", {"device_id": "device-dup-1"}).json()
-    response = post(client, "/api/auth/register",
-                    {"email": "CY@example.com", "password": "another-pass-78", "token": guest["token"]})
+    response = post(
+        client,
+        "/api/auth/register",
+        {"email": "CY@example.com", "password": "another-pass-78", "token": guest["token"]},
+    )
     assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
     assert Player.objects.get(pk=guest["player_id"]).is_guest is True
 
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"email": "not-an-email", "password": "long-enough-1"}, "email"),
-     ({"email": "ok@example.com", "password": "short"}, "password"),
-     ({"email": "ok@example.com", "password": "12345678901"}, "password")],
+    [
+        ({"email": "not-an-email", "password": "long-enough-1"}, "email"),
+        ({"email": "ok@example.com", "password": "short"}, "password"),
+        ({"email": "ok@example.com", "password": "12345678901"}, "password"),
+    ],
 )
 def test_register_bad_input(client, body, field):
     response = post(client, "/api/auth/register", body)
@@ -94,8 +107,9 @@ def test_register_bad_input(client, body, field):
 
 
 def test_register_with_invalid_guest_token(client):
-    response = post(client, "/api/auth/register",
-                    {"email": "dd@example.com", "password": "long-enough-1", "token": "bogus"})
+    response = post(
+        client, "/api/auth/register", {"email": "dd@example.com", "password": "long-enough-1", "token": "bogus"}
+    )
     assert response.status_code == 401
     assert Player.objects.count() == 0
 
@@ -109,8 +123,15 @@ def test_login_wrong_password_is_401(client):
 def test_login_throttled_per_account(client, settings):
     settings.LOGIN_FAILURES_PER_ACCOUNT = 3
     post(client, "/api/auth/register", {"email": "ff@example.com", "password": "right-pass-123"})
-    codes = [post(client, "/api/auth/login", {"email": "ff@example.com", "password": "bad-pass-000"},
-                  REMOTE_ADDR=f"10.0.0.{i}").status_code for i in range(3)]
+    codes = [
+        post(
+            client,
+            "/api/auth/login",
+            {"email": "ff@example.com", "password": "bad-pass-000"},
+            REMOTE_ADDR=f"10.0.0.{i}",
+        ).status_code
+        for i in range(3)
+    ]
     assert codes == [401, 401, 401]
     blocked = post(client, "/api/auth/login", {"email": "ff@example.com", "password": "right-pass-123"})
     assert blocked.status_code == 429 and blocked.json()["error"]["code"] == "rate_limited"

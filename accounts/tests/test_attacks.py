@@ -23,13 +23,13 @@ PASSWORD = "a-strong-pass-9"
 
 
 @pytest.fixture
-def counting_hasher(settings):  # noqa: ANN201
+def counting_hasher(settings):
     settings.PASSWORD_HASHERS = ["accounts.tests.hashers.CountingHasher"]
     CountingHasher.reset()
     return CountingHasher
 
 
-def post(client: Client, path: str, body: object, **extra: str):  # noqa: ANN201
+def post(client: Client, path: str, body: object, **extra: str):
     return client.post(path, data=json.dumps(body), content_type="application/json", **extra)
 
 
@@ -45,8 +45,9 @@ def _outcome(result: object) -> str:
 def test_forty_parallel_guesses_check_at_most_the_account_limit(settings, counting_hasher):
     signup.register(email="victim@example.com", password=PASSWORD)
     counting_hasher.reset()
-    results = run_concurrently(40, lambda i: login.login(email="victim@example.com", password=f"guess-{i:04d}",
-                                                         ip=f"10.9.{i}.1"))
+    results = run_concurrently(
+        40, lambda i: login.login(email="victim@example.com", password=f"guess-{i:04d}", ip=f"10.9.{i}.1")
+    )
     outcomes = [_outcome(r) for r in results]
     assert counting_hasher.calls <= settings.LOGIN_FAILURES_PER_ACCOUNT
     assert outcomes.count("unauthenticated") == counting_hasher.calls
@@ -57,8 +58,10 @@ def test_the_right_password_inside_a_burst_is_checked_only_within_the_limit(sett
     signup.register(email="victim2@example.com", password=PASSWORD)
     counting_hasher.reset()
     results = run_concurrently(
-        31, lambda i: login.login(email="victim2@example.com", password=PASSWORD if i == 30 else f"guess-{i:04d}",
-                                  ip=f"10.8.{i}.1")
+        31,
+        lambda i: login.login(
+            email="victim2@example.com", password=PASSWORD if i == 30 else f"guess-{i:04d}", ip=f"10.8.{i}.1"
+        ),
     )
     outcomes = [_outcome(r) for r in results]
     assert outcomes.count("unauthenticated") <= settings.LOGIN_FAILURES_PER_ACCOUNT  # wrong ones checked
@@ -80,8 +83,9 @@ def test_parallel_registrations_of_one_email_create_one_account():
 
 def test_parallel_guest_upgrades_to_one_email_upgrade_one_guest():
     guests = [signup.sign_in_device(device_id=f"device-upgrade-{i:04d}") for i in range(6)]
-    results = run_concurrently(6, lambda i: signup.register(email="same@example.com", password=PASSWORD,
-                                                            guest_token=guests[i].token))
+    results = run_concurrently(
+        6, lambda i: signup.register(email="same@example.com", password=PASSWORD, guest_token=guests[i].token)
+    )
     assert sorted(_outcome(r) for r in results) == ["conflict"] * 5 + ["ok"]
     assert Player.objects.filter(is_guest=False).count() == 1
 
@@ -118,8 +122,7 @@ def test_an_unknown_email_costs_the_same_hashing_as_a_known_one(counting_hasher)
 def test_new_accounts_per_address_are_limited_and_sign_ins_are_not(settings):
     settings.SIGNUPS_PER_IP_PER_HOUR = 5
     existing = signup.sign_in_device(device_id="device-existing-1", ip="10.1.1.1")
-    results = run_concurrently(12, lambda i: signup.sign_in_device(device_id=f"device-flood-{i:04d}",
-                                                                   ip="10.2.2.2"))
+    results = run_concurrently(12, lambda i: signup.sign_in_device(device_id=f"device-flood-{i:04d}", ip="10.2.2.2"))
     outcomes = [_outcome(r) for r in results]
     assert outcomes.count("ok") == 5 and outcomes.count("rate_limited") == 7
     assert Player.objects.filter(device_id__startswith="device-flood-").count() == 5
@@ -185,8 +188,12 @@ def test_cookie_setting_endpoints_refuse_a_foreign_browser_origin(client, settin
     foreign = post(client, "/api/auth/login", body, HTTP_ORIGIN="https://evil.example")
     assert foreign.status_code == 403 and foreign.json()["error"]["code"] == "forbidden"
     assert "sessionid" not in foreign.cookies
-    refused = post(client, "/api/auth/register", {"email": "o2@example.com", "password": PASSWORD},
-                   HTTP_ORIGIN="https://evil.example")
+    refused = post(
+        client,
+        "/api/auth/register",
+        {"email": "o2@example.com", "password": PASSWORD},
+        HTTP_ORIGIN="https://evil.example",
+    )
     assert refused.status_code == 403 and not Player.objects.filter(email="o2@example.com").exists()
     assert post(client, "/api/auth/login", body, HTTP_ORIGIN="https://play.baolife.example").status_code == 200
     assert post(client, "/api/auth/login", body).status_code == 200  # native apps send no Origin
@@ -196,8 +203,11 @@ def test_cookie_setting_endpoints_refuse_a_foreign_browser_origin(client, settin
 def test_the_admin_login_locks_after_wrong_passwords_even_from_rotating_forwarded_addresses(client):
     get_user_model().objects.create_superuser("operator", "op@example.com", "op-strong-pass-1")
     for i in range(30):
-        client.post("/admin/login/?next=/admin/", {"username": "operator", "password": f"wrong-{i}"},
-                    HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+        client.post(
+            "/admin/login/?next=/admin/",
+            {"username": "operator", "password": f"wrong-{i}"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        )
     response = client.post("/admin/login/?next=/admin/", {"username": "operator", "password": "op-strong-pass-1"})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
@@ -216,8 +226,12 @@ def test_the_admin_login_works_below_the_limit(client):
 def test_a_rotating_forwarded_for_header_does_not_escape_the_per_address_limit(client, settings):
     settings.LOGIN_FAILURES_PER_IP = 20
     codes = [
-        post(client, "/api/auth/login", {"email": f"nobody{i}@example.com", "password": "bad-pass-000"},
-             HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code
+        post(
+            client,
+            "/api/auth/login",
+            {"email": f"nobody{i}@example.com", "password": "bad-pass-000"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
+        ).status_code
         for i in range(25)
     ]
     assert codes[:20] == [401] * 20 and codes[20:] == [429] * 5
@@ -228,13 +242,23 @@ def test_behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_the_client(client
     settings.LOGIN_FAILURES_PER_IP = 3
     forged_then_real = lambda i: f"198.51.100.{i}, 192.0.2.7, 10.0.0.5"  # noqa: E731 - client, its hop, proxy
     codes = [
-        post(client, "/api/auth/login", {"email": f"n{i}@example.com", "password": "bad-pass-000"},
-             HTTP_X_FORWARDED_FOR=forged_then_real(i), REMOTE_ADDR="127.0.0.1").status_code
+        post(
+            client,
+            "/api/auth/login",
+            {"email": f"n{i}@example.com", "password": "bad-pass-000"},
+            HTTP_X_FORWARDED_FOR=forged_then_real(i),
+            REMOTE_ADDR="127.0.0.1",
+        ).status_code
         for i in range(5)
     ]
     assert codes == [401, 401, 401, 429, 429]  # all counted against 192.0.2.7, whatever the client wrote
-    other = post(client, "/api/auth/login", {"email": "n9@example.com", "password": "bad-pass-000"},
-                 HTTP_X_FORWARDED_FOR="192.0.2.8", REMOTE_ADDR="127.0.0.1")
+    other = post(
+        client,
+        "/api/auth/login",
+        {"email": "n9@example.com", "password": "bad-pass-000"},
+        HTTP_X_FORWARDED_FOR="192.0.2.8",
+        REMOTE_ADDR="127.0.0.1",
+    )
     assert other.status_code == 401
 
 

@@ -25,8 +25,9 @@ def test_players_tokens_lives_and_ledger_survive_the_move_to_accounts():
     Ledger = old.get_model("monetization", "DiamondTransaction")
     user = User.objects.create(username="u-before", email="Before@Example.com")
     player = Player.objects.create(user=user, device_id="device-before-1", is_guest=False, diamonds=7)
-    life = Character.objects.create(player=player, name="Ann", seed=1, state={}, anchor_real="2026-01-01T00:00Z",
-                                    active_until="2026-01-08T00:00Z")
+    life = Character.objects.create(
+        player=player, name="Ann", seed=1, state={}, anchor_real="2026-01-01T00:00Z", active_until="2026-01-08T00:00Z"
+    )
     Player.objects.filter(pk=player.pk).update(current_character=life)
     AuthToken.objects.create(player=player, key_hash="a" * 64, expires_at="2030-01-01T00:00Z")
     Ledger.objects.create(player=player, amount=7, reason="operator_grant", balance_after=7)

@@ -5,9 +5,9 @@ import tempfile
 
 os.environ["SENTRY_DSN"] = ""  # before base initialises Sentry: a developer's shell must not make tests report
 
-from baolife.settings.base import *  # noqa: E402, F403
-from baolife.settings.base import DATABASES, REDIS_URL, env  # noqa: E402
-from baolife.settings.integrations import cache_settings, channel_layers  # noqa: E402
+from baolife.settings.base import *  # noqa: F403
+from baolife.settings.base import DATABASES, REDIS_URL, env
+from baolife.settings.integrations import cache_settings, channel_layers
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; real hashers in production
 RUN_JOBS_IN_PROCESS = False

@@ -11,13 +11,13 @@ from core.jobs import PERIODIC_JOBS, beat_schedule
 
 
 @pytest.fixture(scope="module")
-def celery_app():  # noqa: ANN201
+def celery_app():
     app.loader.import_default_modules()  # what `celery -A baolife worker|beat` does: autodiscover tasks.py
     app.finalize(auto=True)
     return app
 
 
-def test_beat_schedule_has_every_periodic_job(celery_app) -> None:  # noqa: ANN001
+def test_beat_schedule_has_every_periodic_job(celery_app) -> None:
     schedule = celery_app.conf.beat_schedule
     assert set(schedule) == set(PERIODIC_JOBS)
     for name, job in PERIODIC_JOBS.items():
@@ -25,13 +25,13 @@ def test_beat_schedule_has_every_periodic_job(celery_app) -> None:  # noqa: ANN0
     assert schedule == beat_schedule()
 
 
-def test_every_scheduled_task_is_registered(celery_app) -> None:  # noqa: ANN001
+def test_every_scheduled_task_is_registered(celery_app) -> None:
     for job in PERIODIC_JOBS.values():
         assert job.task in celery_app.tasks, job.task
         assert job.every_seconds > 0
 
 
-def test_broker_is_redis_or_in_memory(celery_app, settings) -> None:  # noqa: ANN001
+def test_broker_is_redis_or_in_memory(celery_app, settings) -> None:
     expected = settings.REDIS_URL or "memory://"
     assert celery_app.conf.broker_url == expected
     assert celery_app.conf.task_acks_late is True
@@ -39,7 +39,7 @@ def test_broker_is_redis_or_in_memory(celery_app, settings) -> None:  # noqa: AN
 
 
 @pytest.mark.parametrize("name", sorted(PERIODIC_JOBS))
-def test_run_job_runs_the_celery_task_body(celery_app, monkeypatch: pytest.MonkeyPatch, name: str) -> None:  # noqa: ANN001
+def test_run_job_runs_the_celery_task_body(celery_app, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     task = celery_app.tasks[PERIODIC_JOBS[name].task]
     calls = []
     monkeypatch.setattr(task, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
@@ -48,15 +48,16 @@ def test_run_job_runs_the_celery_task_body(celery_app, monkeypatch: pytest.Monke
 
 
 @pytest.mark.django_db
-def test_purge_expired_tokens_embedded_and_by_celery_alike(celery_app, make_player) -> None:  # noqa: ANN001
+def test_purge_expired_tokens_embedded_and_by_celery_alike(celery_app, make_player) -> None:
     from accounts.models import AuthToken
 
     player, _ = make_player()
     long_ago = timezone.now() - timedelta(days=2)
     live = AuthToken.objects.get(player=player)
     expired = AuthToken.objects.create(player=player, key_hash="e" * 64, expires_at=long_ago)
-    revoked = AuthToken.objects.create(player=player, key_hash="r" * 64, expires_at=timezone.now() + timedelta(days=1),
-                                       revoked_at=long_ago)
+    revoked = AuthToken.objects.create(
+        player=player, key_hash="r" * 64, expires_at=timezone.now() + timedelta(days=1), revoked_at=long_ago
+    )
 
     scheduler.run_job("purge-expired-tokens")
 

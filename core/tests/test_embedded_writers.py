@@ -10,10 +10,10 @@ from django.db import connection
 from accounts.services import signup
 from core.errors import GameError
 from core.testing import run_concurrently
-from game.services import live
+from game.services import live, purchases
 from game.services.tick import run_tick
 from monetization.models import DiamondTransaction
-from monetization.services import ledger, purchases
+from monetization.services import ledger
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,8 +29,9 @@ def test_registrations_skips_and_ticks_on_several_threads_never_crash(settings):
     buyers = [signup.sign_in_device(device_id=f"writer-buyer-{i}") for i in range(2)]
     for session in buyers:
         live.arrive(session.player_id)
-        ledger.diamonds_credit(player_id=session.player_id, amount=10_000,
-                               reason=DiamondTransaction.Reason.OPERATOR_GRANT)
+        ledger.diamonds_credit(
+            player_id=session.player_id, amount=10_000, reason=DiamondTransaction.Reason.OPERATOR_GRANT
+        )
 
     def work(i: int) -> list[object]:
         done: list[object] = []
@@ -38,14 +39,22 @@ def test_registrations_skips_and_ticks_on_several_threads_never_crash(settings):
             try:
                 if i < 4:  # registrations with a guest upgrade half the time
                     guest = signup.sign_in_device(device_id=f"writer-{i}-{n}") if n % 2 else None
-                    done.append(signup.register(email=f"w{i}-{n}@example.com", password="a-strong-pass-9",
-                                                guest_token=guest.token if guest else None))
+                    done.append(
+                        signup.register(
+                            email=f"w{i}-{n}@example.com",
+                            password="a-strong-pass-9",
+                            guest_token=guest.token if guest else None,
+                        )
+                    )
                 elif i < 6:
-                    done.append(purchases.purchase_time_skip(player_id=buyers[i - 4].player_id, skip_type="hour",
-                                                             idempotency_key=f"skip-{i}-{n}"))
+                    done.append(
+                        purchases.purchase_time_skip(
+                            player_id=buyers[i - 4].player_id, skip_type="hour", idempotency_key=f"skip-{i}-{n}"
+                        )
+                    )
                 else:
                     done.append(run_tick())
-            except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            except Exception as exc:
                 done.append(exc)
         return done
 

@@ -85,8 +85,9 @@ def test_ready_answers_503_when_the_cache_is_down(settings, closed_port: int, no
 
 
 @pytest.mark.django_db
-def test_ready_answers_503_when_the_channel_layer_is_down(settings, closed_port: int,
-                                                          no_resource_pressure: None) -> None:
+def test_ready_answers_503_when_the_channel_layer_is_down(
+    settings, closed_port: int, no_resource_pressure: None
+) -> None:
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -116,8 +117,9 @@ def test_ready_answers_503_when_the_database_is_down(closed_port: int) -> None:
         "DATABASE_URL": f"mysql://root@127.0.0.1:{closed_port}/test",
         "SENTRY_DSN": "",
     }
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["status_code"] == 503
     assert answer["body"]["status"] == "down"
@@ -147,8 +149,9 @@ def test_overall_status(statuses: list[str], expected: str) -> None:
 
 
 @pytest.mark.django_db
-def test_memory_warning_makes_ready_degraded_but_200(monkeypatch: pytest.MonkeyPatch,
-                                                     no_resource_pressure: None) -> None:
+def test_memory_warning_makes_ready_degraded_but_200(
+    monkeypatch: pytest.MonkeyPatch, no_resource_pressure: None
+) -> None:
     monkeypatch.setattr(health, "_memory_percent", lambda: 85.0)
     response = Client().get("/health/ready")
     assert response.status_code == 200

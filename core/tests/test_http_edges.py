@@ -32,15 +32,15 @@ def test_a_body_too_large_is_413(client, size):
 
 
 def test_a_lone_surrogate_in_a_body_is_bad_request_and_creates_nothing(client):
-    response = client.post("/api/auth/device", data='{"device_id": "abc\\ud800defgh"}',
-                           content_type="application/json")
+    response = client.post("/api/auth/device", data='{"device_id": "abc\\ud800defgh"}', content_type="application/json")
     assert response.status_code == 400 and response.json()["error"]["fields"] == ["device_id"]
     assert not Player.objects.exists()
 
 
 def test_a_body_that_is_not_utf8_is_bad_request(client):
-    response = client.post("/api/auth/device", data=b'{"device_id": "\xff\xfe\xfd12345678"}',
-                           content_type="application/json")
+    response = client.post(
+        "/api/auth/device", data=b'{"device_id": "\xff\xfe\xfd12345678"}', content_type="application/json"
+    )
     assert response.status_code == 400
 
 
@@ -67,9 +67,18 @@ def test_client_address_is_the_rightmost_untrusted_hop(settings, peer, header, t
 
 async def _asgi_get(app: Any, path: str) -> int:
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-        "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
     }
     communicator = ApplicationCommunicator(app, scope)
     await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
@@ -116,11 +125,18 @@ def test_html_pages_send_a_content_security_policy(client):
 @pytest.mark.asyncio
 async def test_a_declared_oversize_body_is_refused_before_it_is_read(asgi_app):
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": "/api/auth/login", "raw_path": b"/api/auth/login", "query_string": b"", "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
-                    (b"content-length", b"3000000")],
-        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/auth/login",
+        "raw_path": b"/api/auth/login",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), (b"content-length", b"3000000")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
     }
     communicator = ApplicationCommunicator(asgi_app, scope)
     await communicator.send_input({"type": "http.request", "body": b"{}", "more_body": True})  # and no more

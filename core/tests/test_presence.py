@@ -32,10 +32,14 @@ def test_a_socket_on_another_process_keeps_the_player_online():
         "presence.socket_opened(43); presence.socket_closed(43);"
         "print(presence.is_online(43))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test",
-           "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX}
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True,
-                         text=True, timeout=60)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "baolife.settings.test",
+        "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=60
+    )
     assert out.stdout.strip() == "True"  # the other process closed its own socket only
     assert presence.is_online(43)
     presence.socket_closed(43)

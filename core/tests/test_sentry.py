@@ -75,14 +75,22 @@ def test_before_send_scrubs_frame_variables_by_name_and_by_content() -> None:
         "client_ip": IP,
         "text": json.dumps({"type": "auth", "id": "a1", "token": token}),
         "args": [token],
-        "scope": {"headers": [["b'cookie'", f"b'{COOKIE}'"], ["b'user-agent'", "b'curl'"]],
-                  "client": [IP, 5000]},
+        "scope": {"headers": [["b'cookie'", f"b'{COOKIE}'"], ["b'user-agent'", "b'curl'"]], "client": [IP, 5000]},
         "note": f"player {EMAIL} from {IP} / 2001:db8::7 sent Bearer {token}",
         "player_id": 42,
         "activity": "study",
     }
-    event = {"exception": {"values": [{"type": "RuntimeError", "value": f"boom for {EMAIL} at {IP}",
-                                       "stacktrace": {"frames": [{"function": "handler", "vars": frame_vars}]}}]}}
+    event = {
+        "exception": {
+            "values": [
+                {
+                    "type": "RuntimeError",
+                    "value": f"boom for {EMAIL} at {IP}",
+                    "stacktrace": {"frames": [{"function": "handler", "vars": frame_vars}]},
+                }
+            ]
+        }
+    }
     scrubbed = before_send(event, {})["exception"]["values"][0]
     assert scrubbed["value"] == f"boom for {FILTERED} at {FILTERED}"
     assert scrubbed["stacktrace"]["frames"][0]["vars"] == {
@@ -101,14 +109,23 @@ def test_before_send_scrubs_frame_variables_by_name_and_by_content() -> None:
 
 
 def test_before_send_leaves_the_servers_own_fields_alone() -> None:
-    event = {"event_id": "9f86d081884c7d659a2feaa0c55ad015", "release": "baolife@1.2.3", "environment": "production",
-             "server_name": "web-1", "modules": {"click-plugins": "1.1.1.2", "django": "5.2.19"}}
+    event = {
+        "event_id": "9f86d081884c7d659a2feaa0c55ad015",
+        "release": "baolife@1.2.3",
+        "environment": "production",
+        "server_name": "web-1",
+        "modules": {"click-plugins": "1.1.1.2", "django": "5.2.19"},
+    }
     assert before_send(dict(event), {}) == {**event, "user": {}}
 
 
 def test_scrub_text_leaves_ordinary_text_alone() -> None:
-    for text in ("unhandled error in ws:do_activity (ref 9f86d081884c7d659a2feaa0c55ad015, player 42)",
-                 "at 2030-01-01T12:30:45+00:00", "Django 5.2.19", "Invalid or expired token."):
+    for text in (
+        "unhandled error in ws:do_activity (ref 9f86d081884c7d659a2feaa0c55ad015, player 42)",
+        "at 2030-01-01T12:30:45+00:00",
+        "Django 5.2.19",
+        "Invalid or expired token.",
+    ):
         assert scrub_text(text) == text
 
 
@@ -129,7 +146,7 @@ class SentryStub:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.headers.get("Content-Encoding") == "gzip":
                     body = gzip.decompress(body)
@@ -186,7 +203,7 @@ def _envelope_items(body: bytes) -> Iterator[tuple[str, bytes]]:
         header_line, _, rest = rest.partition(b"\n")
         header = json.loads(header_line)
         if "length" in header:
-            payload, rest = rest[: header["length"]], rest[header["length"]:]
+            payload, rest = rest[: header["length"]], rest[header["length"] :]
             rest = rest.removeprefix(b"\n")
         else:
             payload, _, rest = rest.partition(b"\n")
@@ -245,9 +262,18 @@ async def _asgi_post(app: Any, path: str, body: bytes, headers: list[tuple[bytes
     """One HTTP request through the real ASGI application, from a client address on the internet."""
     path, _, query = path.partition("?")
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
-        "headers": [(b"host", b"testserver"), *headers], "client": (IP, 51515), "server": ("127.0.0.1", 8000),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), *headers],
+        "client": (IP, 51515),
+        "server": ("127.0.0.1", 8000),
     }
     communicator = ApplicationCommunicator(app, scope)
     await communicator.send_input({"type": "http.request", "body": body, "more_body": False})

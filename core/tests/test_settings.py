@@ -111,8 +111,10 @@ def test_deployment_checklist_reports_a_store_offered_without_its_settings() -> 
 
 @pytest.mark.mysql
 @pytest.mark.django_db
-@pytest.mark.skipif(django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.mysql",
-                    reason="needs DATABASE_URL on MariaDB/MySQL")
+@pytest.mark.skipif(
+    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.mysql",
+    reason="needs DATABASE_URL on MariaDB/MySQL",
+)
 def test_live_mysql_connection_is_utf8mb4_and_strict() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT @@SESSION.sql_mode, @@character_set_connection")

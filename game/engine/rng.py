@@ -21,4 +21,4 @@ def roll(seed: int, t: int, purpose: str) -> float:
 
 def rng(seed: int, t: int, purpose: str) -> random.Random:
     """A generator for several draws of one decision; its draws are ordered by code, not by global call order."""
-    return random.Random(key(seed, t, purpose))  # noqa: S311 - game randomness, not security
+    return random.Random(key(seed, t, purpose))

@@ -78,7 +78,6 @@ class ConversationLine(models.Model):
         return f"{self.speaker}: {self.text[:40]}"
 
 
-
 class OfflineEvent(models.Model):
     """A push that happened while the player was away; sent, oldest first, after the next `auth`."""
 
@@ -91,7 +90,6 @@ class OfflineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.push.get('type')} for player {self.player_id} at {self.at:%Y-%m-%d %H:%M}"
-
 
 
 class ContentEntry(models.Model):

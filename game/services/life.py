@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from accounts.models import Player
 from core.errors import GameError
-from game import engine
+from game import engine, hooks
 from game.models import Character, Person
-from game.services import clock, milestones, notify
+from game.services import clock, notify
 from game.services import content as content_service
 
 ENGINE_ERROR_CODES = {"conflict", "forbidden", "insufficient_energy", "not_found", "bad_request"}
@@ -141,9 +141,10 @@ def after_side_effects(
     outbox: list | None = None,
     offline_outbox: list | None = None,
 ) -> None:
-    """People mirror, milestone rewards, pushes or offline queue: all in the caller's transaction."""
+    """People mirror, the life hooks (milestone diamonds ...), pushes or offline queue: all in the
+    caller's transaction."""
     sync_people(character, before=before.get("people", []), after=character.state["people"])
-    milestones.handle(player_id=character.player_id, character=character, events=event_dicts)
+    hooks.dispatch(player_id=character.player_id, character_id=character.pk, events=event_dicts)
     notify.deliver(
         player_id=character.player_id,
         character=character,

@@ -98,8 +98,10 @@ def deliver(
             for push in outgoing:
                 push_to_player(player_id, push)
     else:
-        kept = [(player_id, min(now, real_time_of(character, ev["at"])), push)
-                for ev, push in zip(events, pushes, strict=True)]
+        kept = [
+            (player_id, min(now, real_time_of(character, ev["at"])), push)
+            for ev, push in zip(events, pushes, strict=True)
+        ]
         if offline_outbox is not None:
             offline_outbox.extend(kept)
         else:

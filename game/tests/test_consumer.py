@@ -13,7 +13,7 @@ from game.tests.wsclient import Client, signed_in
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-async def new_player(make_player):  # noqa: ANN001, ANN201
+async def new_player(make_player):
     return await sync_to_async(make_player)()
 
 
@@ -43,8 +43,12 @@ async def test_every_verb_before_auth_is_unauthenticated(asgi_app):
     await client.connect()
     for verb in ("ping", "get_state", "nonsense"):
         reply = await client.request(verb, rid=verb)
-        assert reply == {"type": verb, "id": verb, "ok": False,
-                         "error": {"code": "unauthenticated", "message": "Send `auth` first."}}
+        assert reply == {
+            "type": verb,
+            "id": verb,
+            "ok": False,
+            "error": {"code": "unauthenticated", "message": "Send `auth` first."},
+        }
     await client.close()
 
 
@@ -150,8 +154,12 @@ async def test_unknown_verb(asgi_app, make_player):
     _, token = await new_player(make_player)
     client = await signed_in(asgi_app, token)
     reply = await client.request("fly_to_moon", rid="m")
-    assert reply == {"type": "fly_to_moon", "id": "m", "ok": False,
-                     "error": {"code": "unknown_type", "message": "No verb 'fly_to_moon'."}}
+    assert reply == {
+        "type": "fly_to_moon",
+        "id": "m",
+        "ok": False,
+        "error": {"code": "unknown_type", "message": "No verb 'fly_to_moon'."},
+    }
     await client.close()
 
 
@@ -262,7 +270,7 @@ async def test_internal_error_has_ref_and_socket_survives(asgi_app, make_player,
     _, token = await new_player(make_player)
     client = await signed_in(asgi_app, token)
 
-    async def boom(ctx, params):  # noqa: ANN001, ANN202
+    async def boom(ctx, params):
         raise RuntimeError("secret stack detail")
 
     monkeypatch.setitem(verbs.REGISTRY, "ping", verbs.Verb("ping", verbs.NoParams, boom))

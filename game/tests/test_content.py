@@ -41,8 +41,10 @@ def test_admin_refuses_invalid_content_edit(client):
     admin = get_user_model().objects.create_superuser("op", "op@example.com", "op-password-123")
     client.force_login(admin)
     row = ContentEntry.objects.get(kind="activities", key="exercise")
-    response = client.post(f"/admin/game/contententry/{row.pk}/change/",
-                           {"kind": "activities", "key": "exercise", "data": '{"id": "exercise"}'})
+    response = client.post(
+        f"/admin/game/contententry/{row.pk}/change/",
+        {"kind": "activities", "key": "exercise", "data": '{"id": "exercise"}'},
+    )
     assert response.status_code == 200 and b"Invalid content" in response.content
     row.refresh_from_db()
     assert row.data.get("name")  # unchanged
@@ -55,7 +57,12 @@ def test_admin_pages_list_game_records(client, make_player):
     live.arrive(player.pk)
     admin = get_user_model().objects.create_superuser("op2", "op2@example.com", "op-password-123")
     client.force_login(admin)
-    for url in ("/admin/accounts/player/", "/admin/game/character/", "/admin/game/person/?q=a",
-                "/admin/game/contententry/", "/admin/monetization/diamondtransaction/",
-                "/admin/monetization/diamondtransaction/grant/"):
+    for url in (
+        "/admin/accounts/player/",
+        "/admin/game/character/",
+        "/admin/game/person/?q=a",
+        "/admin/game/contententry/",
+        "/admin/monetization/diamondtransaction/",
+        "/admin/monetization/diamondtransaction/grant/",
+    ):
         assert client.get(url).status_code == 200, url

@@ -212,8 +212,9 @@ def test_hourly_purge_trims_to_the_cap_and_the_age(make_player, settings):
     settings.GAME_OFFLINE_QUEUE_MAX = 3
     player, _ = make_player()
     now = timezone.now()
-    offline.enqueue(player_id=player.pk, pushes=[(now - timedelta(days=8), {"n": -1})]
-                    + [(now, {"n": i}) for i in range(5)])
+    offline.enqueue(
+        player_id=player.pk, pushes=[(now - timedelta(days=8), {"n": -1})] + [(now, {"n": i}) for i in range(5)]
+    )
     assert offline.purge_expired() == 3
     assert [p["n"] for p in OfflineEvent.objects.order_by("id").values_list("push", flat=True)] == [2, 3, 4]
 

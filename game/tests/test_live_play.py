@@ -37,8 +37,9 @@ async def test_auth_params_are_validated(asgi_app):
 async def test_offline_events_are_pushed_oldest_first_after_auth(asgi_app, make_player):
     player, token = await sync_to_async(make_player)()
     now = timezone.now()
-    pushes = [(now - timedelta(minutes=10 - i), {"type": "messageEvent", "kind": "test", "text": f"e{i}"})
-              for i in range(3)]
+    pushes = [
+        (now - timedelta(minutes=10 - i), {"type": "messageEvent", "kind": "test", "text": f"e{i}"}) for i in range(3)
+    ]
     await sync_to_async(offline.enqueue)(player_id=player.pk, pushes=pushes)
     client = Client(asgi_app)
     await client.connect()

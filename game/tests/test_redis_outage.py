@@ -38,7 +38,8 @@ class OwnRedis:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -57,7 +58,7 @@ class OwnRedis:
 
 
 @pytest.fixture
-def own_redis():  # noqa: ANN201
+def own_redis():
     if not os.path.exists(REDIS_SERVER):
         pytest.skip("redis-server is not installed")
     server = OwnRedis()
@@ -67,18 +68,31 @@ def own_redis():  # noqa: ANN201
 
 
 @pytest.fixture
-def server_on(own_redis):  # noqa: ANN201
+def server_on(own_redis):
     port = _free_port()
     prefix = f"outage{os.getpid()}"
-    args = ["uvicorn", "baolife.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-            "--ws", "websockets-sansio", "--lifespan", "on", "--no-access-log"]
+    args = [
+        "uvicorn",
+        "baolife.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ws",
+        "websockets-sansio",
+        "--lifespan",
+        "on",
+        "--no-access-log",
+    ]
     with running_server(args, port, REDIS_URL=own_redis.url, REDIS_KEY_PREFIX=prefix, WS_HEARTBEAT_SECONDS="1"):
         yield port, prefix
 
 
 def _post(port: int, path: str, body: dict) -> tuple[int, dict, dict]:
-    request = urllib.request.Request(  # noqa: S310
-        f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), method="POST",
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(body).encode(),
+        method="POST",
         headers={"Content-Type": "application/json"},
     )
     try:
@@ -88,11 +102,11 @@ def _post(port: int, path: str, body: dict) -> tuple[int, dict, dict]:
         return error.code, json.loads(error.read() or b"{}"), _lower(error.headers)
 
 
-def _lower(headers) -> dict:  # noqa: ANN001
+def _lower(headers) -> dict:
     return {name.lower(): value for name, value in headers.items()}
 
 
-async def _recv_json(ws, timeout: float = 5) -> dict:  # noqa: ANN001
+async def _recv_json(ws, timeout: float = 5) -> dict:
     return json.loads(await asyncio.wait_for(ws.recv(), timeout=timeout))
 
 

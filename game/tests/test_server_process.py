@@ -37,14 +37,14 @@ def _database_url() -> str:
 @contextlib.contextmanager
 def running_server(args: list[str], port: int, **env: str) -> Iterator[subprocess.Popen]:
     """A server process (`python -m <args>`) on the test database, until its /health/live answers."""
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test", "DATABASE_URL": _database_url(),
-                **env}
-    proc = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test", "DATABASE_URL": _database_url(), **env}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", *args], cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=1) as r:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=1) as r:
                 if r.status == 200:
                     break
         except OSError:
@@ -60,17 +60,20 @@ def running_server(args: list[str], port: int, **env: str) -> Iterator[subproces
 
 
 @pytest.fixture
-def server():  # noqa: ANN201
+def server():
     port = _free_port()
     args = ["daphne", "-b", "127.0.0.1", "-p", str(port), "baolife.asgi:application"]
-    with running_server(args, port, REDIS_URL=django_settings.REDIS_URL,
-                        REDIS_KEY_PREFIX=django_settings.REDIS_KEY_PREFIX):
+    with running_server(
+        args, port, REDIS_URL=django_settings.REDIS_URL, REDIS_KEY_PREFIX=django_settings.REDIS_KEY_PREFIX
+    ):
         yield port
 
 
 def _post(port: int, path: str, body: dict | None, token: str | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(  # noqa: S310
-        f"http://127.0.0.1:{port}{path}", data=json.dumps(body or {}).encode(), method="POST",
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(body or {}).encode(),
+        method="POST",
         headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
     )
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310

@@ -39,8 +39,9 @@ ROOT = Path(__file__).resolve().parents[2]
         ('{"type":"ping","id":"k","\\ud800":1}', "error", None, ["keys"]),
     ],
 )
-async def test_a_lone_surrogate_is_bad_request_and_the_socket_stays(asgi_app, make_player, frame, echo_type,
-                                                                    echo_id, fields):
+async def test_a_lone_surrogate_is_bad_request_and_the_socket_stays(
+    asgi_app, make_player, frame, echo_type, echo_id, fields
+):
     _, token = await sync_to_async(make_player)()
     for signed in (False, True):  # before `auth` and after
         client = await signed_in(asgi_app, token) if signed else Client(asgi_app)
@@ -48,8 +49,12 @@ async def test_a_lone_surrogate_is_bad_request_and_the_socket_stays(asgi_app, ma
             assert await client.connect()
         await client.send(frame)
         reply = await client.recv()
-        assert reply == {"type": echo_type, "id": echo_id, "ok": False,
-                         "error": {"code": "bad_request", "message": reply["error"]["message"], "fields": fields}}
+        assert reply == {
+            "type": echo_type,
+            "id": echo_id,
+            "ok": False,
+            "error": {"code": "bad_request", "message": reply["error"]["message"], "fields": fields},
+        }
         assert (await client.request("ping", rid="after"))["id"] == "after"  # still open, still answering
         await client.close()
 
@@ -90,10 +95,22 @@ async def test_the_socket_cap_counts_sockets_on_other_processes(settings):
         "import django; django.setup(); from core import presence;"
         "print(presence.socket_opened(77), presence.socket_opened(77))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "baolife.settings.test", "WS_MAX_SOCKETS_PER_PLAYER": "3",
-           "REDIS_KEY_PREFIX": django_settings.REDIS_KEY_PREFIX}
-    out = await asyncio.to_thread(subprocess.run, [sys.executable, "-c", script], cwd=ROOT, env=env, check=True,
-                                  capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "baolife.settings.test",
+        "WS_MAX_SOCKETS_PER_PLAYER": "3",
+        "REDIS_KEY_PREFIX": django_settings.REDIS_KEY_PREFIX,
+    }
+    out = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.stdout.split() == ["True", "True"]  # that process holds two (its claims stay for 90 s)
     assert presence.socket_opened(77) is True
     assert presence.socket_opened(77) is False  # 2 elsewhere + 1 here = the cap
@@ -122,10 +139,16 @@ async def test_unauthenticated_sockets_per_address_are_capped(asgi_app, make_pla
 @pytest.mark.parametrize(
     ("end_it", "code", "reason"),
     [
-        (lambda player_id, token: bans.ban(player_id=player_id, reason="in the gap"), "forbidden",
-         "This account is banned."),
-        (lambda player_id, token: tokens.logout(token=token), "unauthenticated",
-         "This sign-in has ended; sign in again."),
+        (
+            lambda player_id, token: bans.ban(player_id=player_id, reason="in the gap"),
+            "forbidden",
+            "This account is banned.",
+        ),
+        (
+            lambda player_id, token: tokens.logout(token=token),
+            "unauthenticated",
+            "This sign-in has ended; sign in again.",
+        ),
     ],
     ids=["ban", "logout"],
 )
@@ -135,7 +158,7 @@ async def test_a_sign_in_ended_between_token_check_and_group_join_closes_the_soc
     player, token = await sync_to_async(make_player)()
     real_owner = live.token_owner
 
-    def owner_then_ended(plain: str):  # noqa: ANN202 - the ban or logout lands right after the token check
+    def owner_then_ended(plain: str):
         found = real_owner(plain)
         end_it(player.pk, plain)
         return found
@@ -154,8 +177,9 @@ async def test_a_sign_in_ended_between_token_check_and_group_join_closes_the_soc
 # --- 3.1 a ban whose close push was lost stops money verbs; the heartbeat closes the socket -----
 async def test_a_banned_socket_whose_close_was_lost_cannot_buy(asgi_app, make_player, monkeypatch):
     player, token = await sync_to_async(make_player)()
-    await sync_to_async(ledger.diamonds_credit)(player_id=player.pk, amount=500,
-                                                reason=DiamondTransaction.Reason.OPERATOR_GRANT)
+    await sync_to_async(ledger.diamonds_credit)(
+        player_id=player.pk, amount=500, reason=DiamondTransaction.Reason.OPERATOR_GRANT
+    )
     client = await signed_in(asgi_app, token)
     monkeypatch.setattr(bans, "close_player_sockets", lambda player_id, **_: None)  # the push Redis would have lost
     await sync_to_async(bans.ban)(player_id=player.pk, reason="lost close")
@@ -195,7 +219,7 @@ async def test_an_auth_sent_in_time_is_not_cut_off_by_the_deadline(asgi_app, mak
     _, token = await sync_to_async(make_player)()
     real_owner = live.token_owner
 
-    def slow_owner(plain: str):  # noqa: ANN202 - a slow database: the lookup outlasts the deadline
+    def slow_owner(plain: str):
         time.sleep(0.6)
         return real_owner(plain)
 
@@ -211,7 +235,7 @@ async def test_an_auth_sent_in_time_is_not_cut_off_by_the_deadline(asgi_app, mak
 async def test_nothing_is_sent_after_the_socket_was_closed_mid_frame(asgi_app, make_player, monkeypatch):
     player, token = await sync_to_async(make_player)()
 
-    def banned_while_running(ctx, params):  # noqa: ANN001, ANN202 - the close push lands while this runs
+    def banned_while_running(ctx, params):
         bans.ban(player_id=ctx.player_id, reason="mid-frame")
         time.sleep(0.3)
         return {"done": True}
@@ -227,7 +251,7 @@ async def test_nothing_is_sent_after_the_socket_was_closed_mid_frame(asgi_app, m
 
 # --- review findings: a Redis that hangs must not freeze the event loop ----------------------------
 @pytest.fixture
-def blackhole_redis(settings):  # noqa: ANN201
+def blackhole_redis(settings):
     """A TCP server that accepts connections and never answers, set as REDIS_URL (calls only)."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
@@ -254,8 +278,7 @@ def blackhole_redis(settings):  # noqa: ANN201
     shared_redis.mark_up()
 
 
-async def test_a_redis_that_hangs_does_not_freeze_signed_in_sockets(asgi_app, make_player, settings,
-                                                                      blackhole_redis):
+async def test_a_redis_that_hangs_does_not_freeze_signed_in_sockets(asgi_app, make_player, settings, blackhole_redis):
     _, token = await sync_to_async(make_player)()
     client = await signed_in(asgi_app, token)  # signed in while Redis answered (here: embedded)
     settings.REDIS_URL = blackhole_redis  # now every shared-bucket lease goes to a Redis that hangs

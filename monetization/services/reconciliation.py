@@ -49,11 +49,13 @@ def _confirmed_mismatch(player_id: int) -> ReconciliationIssue | None:
     """Re-read balance, debt and ledger under the player's lock, so a purchase in flight is not flagged."""
     with transaction.atomic():
         player = lock_players([player_id])[player_id]
-        sums = DiamondTransaction.objects.filter(player_id=player_id).aggregate(total=Sum("amount"),
-                                                                              debt=Sum("debt_change"))
+        sums = DiamondTransaction.objects.filter(player_id=player_id).aggregate(
+            total=Sum("amount"), debt=Sum("debt_change")
+        )
         debt = PlayerWallet.objects.filter(player_id=player_id).values_list("debt", flat=True).first() or 0
         total, ledger_debt = sums["total"] or 0, sums["debt"] or 0
         if player.diamonds == total and debt == ledger_debt:
             return None
-        return ReconciliationIssue.objects.create(player_id=player_id, balance=player.diamonds, ledger_sum=total,
-                                                  debt=debt, ledger_debt=ledger_debt)
+        return ReconciliationIssue.objects.create(
+            player_id=player_id, balance=player.diamonds, ledger_sum=total, debt=debt, ledger_debt=ledger_debt
+        )

@@ -8,12 +8,12 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from monetization.models import ProcessedTransaction, StoreNotification
-from monetization.services import stores
-from monetization.services.purchases import refund_store_transaction
+from monetization.models import DiamondTransaction, ProcessedTransaction, StoreNotification
+from monetization.services import ledger, stores
 
 logger = logging.getLogger("baolife.economy")
 REFUND_TYPES = {"REFUND", "REVOKE"}
+Reason = DiamondTransaction.Reason
 _VOIDED_CURSOR = "google:voided-cursor-ms"
 
 
@@ -36,7 +36,7 @@ def acknowledge_pending_google() -> int:
     ).values_list("transaction_id", flat=True)[:500]:
         try:
             done += acknowledge_google(transaction_id=transaction_id)
-        except Exception:  # noqa: BLE001 - one failure must not stop the rest; the next run retries
+        except Exception:
             logger.warning("acknowledgement of %s failed; will retry", transaction_id)
     return done
 
@@ -74,3 +74,22 @@ def poll_google_voided() -> int:
             refunded += 1
     cache.set(_VOIDED_CURSOR, now_ms - 60_000, timeout=None)
     return refunded
+
+
+def refund_store_transaction(*, store: str, transaction_id: str, reason: str) -> bool:
+    """Claw back a refunded purchase's diamonds once; spent diamonds become debt. True if done now."""
+    row = ProcessedTransaction.objects.filter(store=store, transaction_id=transaction_id).first()
+    if row is None:
+        return False
+    with transaction.atomic():
+        done = ledger.diamonds_clawback(
+            player_id=row.player_id,
+            amount=row.diamonds,
+            reason=Reason.REFUND,
+            reference=f"{store}:{transaction_id}",
+            dedupe_key=f"refund:{store}:{transaction_id}",
+        )
+        if done is None:
+            return False
+        ProcessedTransaction.objects.filter(pk=row.pk).update(refunded_at=timezone.now())
+    return True

@@ -79,8 +79,11 @@ def warn_unconfigured() -> None:
     """Once at start-up: say which offered stores cannot take purchases."""
     for store in settings.STORES:
         if store in NAMES and missing_settings(store):
-            logger.warning("%s is not configured (%s): its purchases answer `unavailable`.", NAMES[store],
-                           ", ".join(missing_settings(store)))
+            logger.warning(
+                "%s is not configured (%s): its purchases answer `unavailable`.",
+                NAMES[store],
+                ", ".join(missing_settings(store)),
+            )
 
 
 def reset() -> None:

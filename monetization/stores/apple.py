@@ -27,6 +27,8 @@ from appstoreserverlibrary.signed_data_verifier import (
 )
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from monetization.stores.base import (
     ENV_PRODUCTION,
@@ -245,9 +247,6 @@ def apple_verifier_from_settings() -> AppleVerifier:
     APPLE_BUNDLE_ID, APPLE_APP_ID (int, required in production), APPLE_ENVIRONMENT ("production"),
     APPLE_ALLOW_SANDBOX (False). Cheap enough to call at startup; callers should keep the instance.
     """
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-
     paths = list(getattr(settings, "APPLE_ROOT_CERTIFICATES", []) or [])
     bundle_id = getattr(settings, "APPLE_BUNDLE_ID", "") or ""
     app_id = getattr(settings, "APPLE_APP_ID", None)

@@ -24,6 +24,8 @@ from typing import Any, NoReturn, Protocol
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from monetization.stores.base import (
     ENV_PRODUCTION,
@@ -376,9 +378,6 @@ def _raise_for(exc: PlayApiError) -> NoReturn:
 def google_verifier_from_settings() -> GoogleVerifier:
     """Build the verifier from Django settings (GOOGLE_PLAY_PACKAGE_NAME, GOOGLE_PLAY_SERVICE_ACCOUNT_FILE,
     optional GOOGLE_PLAY_API_BASE_URL / GOOGLE_PLAY_TOKEN_URI / GOOGLE_PLAY_TIMEOUT)."""
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-
     package = getattr(settings, "GOOGLE_PLAY_PACKAGE_NAME", "") or ""
     account_file = getattr(settings, "GOOGLE_PLAY_SERVICE_ACCOUNT_FILE", "") or ""
     if not package or not account_file:

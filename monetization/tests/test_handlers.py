@@ -35,8 +35,12 @@ async def test_purchase_validation_and_refusals(asgi_app, make_player):
     reply = await client.request("purchase_time_skip", rid="b", skip_type="year")
     assert reply["error"]["fields"] == ["skip_type"]
     reply = await client.request("purchase_time_skip", rid="c", skip_type="week")
-    assert reply["error"] == {"code": "insufficient_diamonds", "message": "This costs 100 diamonds; you have 0.",
-                              "balance": 0, "price": 100}
+    assert reply["error"] == {
+        "code": "insufficient_diamonds",
+        "message": "This costs 100 diamonds; you have 0.",
+        "balance": 0,
+        "price": 100,
+    }
     reply = await client.request("purchase_diamonds", rid="d", platform="apple", product_id="com.baolife.diamonds.100")
     assert reply["error"]["code"] == "bad_request" and reply["error"]["fields"] == ["signed_transaction"]
     reply = await client.request("purchase_diamonds", rid="e", platform="steam", product_id="x", purchase_token="t")

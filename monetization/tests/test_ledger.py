@@ -167,14 +167,21 @@ def test_admin_grant_form_writes_ledger_row_with_operator(client, make_player):
     player, _ = make_player()
     operator = get_user_model().objects.create_superuser("ops", "ops@example.com", "ops-password-123")
     client.force_login(operator)
-    response = client.post("/admin/monetization/diamondtransaction/grant/",
-                           {"player_id": player.pk, "amount": 40, "reason": "outage compensation"})
+    response = client.post(
+        "/admin/monetization/diamondtransaction/grant/",
+        {"player_id": player.pk, "amount": 40, "reason": "outage compensation"},
+    )
     assert response.status_code == 302
     row = DiamondTransaction.objects.get()
-    assert (row.amount, row.operator_id, row.note, row.reason) == (40, operator.pk, "outage compensation",
-                                                                   Reason.OPERATOR_GRANT)
-    refused = client.post("/admin/monetization/diamondtransaction/grant/",
-                          {"player_id": player.pk, "amount": -41, "reason": "too much"})
+    assert (row.amount, row.operator_id, row.note, row.reason) == (
+        40,
+        operator.pk,
+        "outage compensation",
+        Reason.OPERATOR_GRANT,
+    )
+    refused = client.post(
+        "/admin/monetization/diamondtransaction/grant/", {"player_id": player.pk, "amount": -41, "reason": "too much"}
+    )
     assert refused.status_code == 200 and DiamondTransaction.objects.count() == 1
     # the ledger itself cannot be edited or deleted in the admin
     assert client.get(f"/admin/monetization/diamondtransaction/{row.pk}/delete/").status_code == 403

@@ -18,7 +18,7 @@ PACKAGE = "com.baolife.game"
 
 
 @pytest.fixture
-def apple_ca(settings, tmp_path):  # noqa: ANN201
+def apple_ca(settings, tmp_path):
     ca = FakeAppleCA.create()
     root = tmp_path / "root.cer"
     root.write_bytes(ca.root_der)
@@ -33,7 +33,7 @@ def apple_ca(settings, tmp_path):  # noqa: ANN201
 
 
 @pytest.fixture
-def play(settings, tmp_path):  # noqa: ANN201
+def play(settings, tmp_path):
     stub = PlayStub().start()
     account = make_service_account(stub.token_uri)
     stub.trust(account)
@@ -259,12 +259,14 @@ async def test_purchase_diamonds_over_the_socket(apple_ca, asgi_app, make_player
     player, token = await sync_to_async(make_player)()
     client = await signed_in(asgi_app, token)
     signed = apple_tx(apple_ca, transaction_id="2000000000000777")
-    reply = await client.request("purchase_diamonds", rid="buy", platform="apple", product_id=PACK,
-                                 signed_transaction=signed)
+    reply = await client.request(
+        "purchase_diamonds", rid="buy", platform="apple", product_id=PACK, signed_transaction=signed
+    )
     assert reply["ok"] and reply["data"] == {"diamonds": 600, "granted": 600, "sandbox": False}
     forged = apple_tx(FakeAppleCA.create(), transaction_id="2000000000000778")
-    reply = await client.request("purchase_diamonds", rid="bad", platform="apple", product_id=PACK,
-                                 signed_transaction=forged)
+    reply = await client.request(
+        "purchase_diamonds", rid="bad", platform="apple", product_id=PACK, signed_transaction=forged
+    )
     assert reply["error"]["code"] == "invalid_receipt"
     assert await sync_to_async(lambda: Player.objects.get(pk=player.pk).diamonds)() == 600
     await client.close()

@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
+from game.services import content
+
 
 class Command(BaseCommand):
     help = "Validate and load game content (events, jobs, activities, items, replies)."
 
     def handle(self, *args: object, **options: object) -> None:
-        from game.services import content
-
         summary = content.load_content()
         self.stdout.write("content loaded: " + ", ".join(f"{k} {v}" for k, v in summary.items()))

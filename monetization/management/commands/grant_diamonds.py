@@ -10,7 +10,7 @@ from monetization.services import ledger
 class Command(BaseCommand):
     help = "Grant (or, with a negative amount, revoke) a player's diamonds through the ledger."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("player_id", type=int)
         parser.add_argument("amount", type=int)
         parser.add_argument("--reason", required=True)

@@ -131,7 +131,7 @@ class PlayStub:
 class _Handler(BaseHTTPRequestHandler):
     state: PlayStub
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _reply(self, status: int, body: Any = None) -> None:
@@ -161,7 +161,7 @@ class _Handler(BaseHTTPRequestHandler):
         # Keep segments encoded until after splitting so an encoded "/" or ":" in a token stays data.
         return parts.path[len(API_PREFIX) + 1 :].split("/"), urllib.parse.parse_qs(parts.query)
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+    def do_POST(self) -> None:
         if self.path == "/token":
             self._token()
             return
@@ -182,7 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._reply(404, {"error": {"code": 404, "message": "no such route"}})
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         segments, query = self._route()
         if not self._authorized():
             return

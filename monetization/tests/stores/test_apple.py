@@ -350,7 +350,7 @@ def test_invalid_configuration(ca: FakeAppleCA, overrides: dict) -> None:
         make_verifier(ca, **overrides)
 
 
-def test_from_settings(ca: FakeAppleCA, settings, tmp_path) -> None:  # noqa: ANN001
+def test_from_settings(ca: FakeAppleCA, settings, tmp_path) -> None:
     der, pem = tmp_path / "root.cer", tmp_path / "root.pem"
     der.write_bytes(ca.root_der)
     pem.write_bytes(ca.root_pem)
@@ -366,7 +366,7 @@ def test_from_settings(ca: FakeAppleCA, settings, tmp_path) -> None:  # noqa: AN
     assert verifier.verify_transaction(ca.sign(transaction_payload(environment="Sandbox"))).is_sandbox
 
 
-def test_from_settings_misconfigured(ca: FakeAppleCA, settings, tmp_path) -> None:  # noqa: ANN001
+def test_from_settings_misconfigured(ca: FakeAppleCA, settings, tmp_path) -> None:
     settings.APPLE_ROOT_CERTIFICATES = []
     settings.APPLE_BUNDLE_ID = BUNDLE_ID
     settings.APPLE_APP_ID = APP_APPLE_ID

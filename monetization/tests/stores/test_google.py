@@ -316,7 +316,7 @@ def test_voided_purchases_empty(stub: PlayStub, verifier: GoogleVerifier) -> Non
 # --- settings --------------------------------------------------------------------------------------
 
 
-def test_from_settings(stub: PlayStub, service_account: dict, settings, tmp_path) -> None:  # noqa: ANN001
+def test_from_settings(stub: PlayStub, service_account: dict, settings, tmp_path) -> None:
     path = tmp_path / "sa.json"
     path.write_text(json.dumps(service_account))
     settings.GOOGLE_PLAY_PACKAGE_NAME = PACKAGE
@@ -327,7 +327,7 @@ def test_from_settings(stub: PlayStub, service_account: dict, settings, tmp_path
     assert google_verifier_from_settings().verify(PRODUCT, "tok-ok").store == "google"
 
 
-def test_from_settings_misconfigured(settings, tmp_path) -> None:  # noqa: ANN001
+def test_from_settings_misconfigured(settings, tmp_path) -> None:
     settings.GOOGLE_PLAY_PACKAGE_NAME = PACKAGE
     settings.GOOGLE_PLAY_SERVICE_ACCOUNT_FILE = ""
     with pytest.raises(ImproperlyConfigured):

@@ -9,15 +9,15 @@ from accounts.models import Player
 from core.errors import GameError
 from core.testing import run_concurrently
 from game.models import Character
-from game.services import live
+from game.services import live, purchases
 from monetization.models import DiamondTransaction, EnergyRefillPurchase, IdempotencyRecord, TimeSkipPurchase
-from monetization.services import ledger, purchases
+from monetization.services import ledger
 
 Reason = DiamondTransaction.Reason
 
 
 @pytest.fixture
-def rich_player(make_player):  # noqa: ANN201
+def rich_player(make_player):
     player, token = make_player()
     live.arrive(player.pk)
     ledger.diamonds_credit(player_id=player.pk, amount=1000, reason=Reason.OPERATOR_GRANT)
@@ -183,7 +183,34 @@ def test_push_failure_after_commit_does_not_fail_the_purchase(make_player, setti
     channel_layers.backends.clear()
     reply = purchases.purchase_energy_refill(player_id=player.pk, refill_type="small", idempotency_key="once")
     assert reply["diamonds"] == 90
-    assert purchases.purchase_energy_refill(player_id=player.pk, refill_type="small",
-                                            idempotency_key="once") == reply
+    assert purchases.purchase_energy_refill(player_id=player.pk, refill_type="small", idempotency_key="once") == reply
     player.refresh_from_db()
     assert player.diamonds == 90
+
+
+@pytest.mark.django_db
+def test_refused_purchases_do_not_count_against_the_purchase_limit(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    for _ in range(8):  # eight refusals: not enough diamonds
+        with pytest.raises(GameError) as refused:
+            purchases.purchase_energy_refill(player_id=player.pk, refill_type="full")
+        assert refused.value.code == "insufficient_diamonds"
+    ledger.diamonds_credit(player_id=player.pk, amount=1000, reason=Reason.OPERATOR_GRANT)
+    for _ in range(10):  # the whole allowance (10 a minute) is still there
+        purchases.purchase_energy_refill(player_id=player.pk, refill_type="small")
+    with pytest.raises(GameError) as limited:
+        purchases.purchase_energy_refill(player_id=player.pk, refill_type="small")
+    assert limited.value.code == "rate_limited"
+    assert DiamondTransaction.objects.filter(reason=Reason.ENERGY_REFILL).count() == 10
+
+
+@pytest.mark.django_db
+def test_refused_time_skips_do_not_count_either(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    for _ in range(6):
+        with pytest.raises(GameError):
+            purchases.purchase_time_skip(player_id=player.pk, skip_type="week")
+    ledger.diamonds_credit(player_id=player.pk, amount=100, reason=Reason.OPERATOR_GRANT)
+    assert purchases.purchase_time_skip(player_id=player.pk, skip_type="hour")["skipped_seconds"] == 3600

@@ -1,0 +1,108 @@
+"""What the game sells for diamonds: energy refills and time skips (it sells its own energy and time).
+
+Every purchase runs once per idempotency key (a repeat gets the first reply), counts against
+the per-player rate limit (only purchases that go through), and in one transaction locks the
+life, then the player (ledger), charges through the ledger and delivers.
+"""
+
+from typing import Any
+
+from django.utils import timezone
+
+from core.errors import GameError
+from core.ratelimit import limited
+from game import selectors
+from game.services import energy, life, timeskip
+from monetization.catalog import catalog
+from monetization.models import DiamondTransaction, EnergyRefillPurchase, TimeSkipPurchase
+from monetization.services import idempotency, ledger
+
+Reason = DiamondTransaction.Reason
+
+
+def _rate_limit(player_id: int, kind: str):
+    """The per-player purchase limit, counting only purchases that go through (docs/economy.md)."""
+    rule = catalog().purchase_limits[kind]
+    return limited(f"buy:{kind}:{player_id}", capacity=rule.count, rate=rule.count / rule.per_seconds)
+
+
+def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    item = catalog().energy_refills.get(refill_type)
+    if item is None:
+        raise GameError("bad_request", f"No refill {refill_type!r}.", fields=["refill_type"])
+
+    def buy() -> dict[str, Any]:
+        # here, so a duplicate waiting on its key is not counted; a refusal inside is not counted either
+        with _rate_limit(player_id, "energy_refill"):
+            return _refill(player_id=player_id, refill_type=refill_type, item=item)
+
+    return idempotency.run_once(
+        player_id=player_id,
+        key=idempotency_key,
+        verb="purchase_energy_refill",
+        params={"refill_type": refill_type},
+        fn=buy,
+    )
+
+
+def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    item = catalog().time_skips.get(skip_type)
+    if item is None:
+        raise GameError("bad_request", f"No time skip {skip_type!r}.", fields=["skip_type"])
+
+    def buy() -> dict[str, Any]:
+        with _rate_limit(player_id, "time_skip"):
+            return _skip(player_id=player_id, skip_type=skip_type, item=item)
+
+    return idempotency.run_once(
+        player_id=player_id, key=idempotency_key, verb="purchase_time_skip", params={"skip_type": skip_type}, fn=buy
+    )
+
+
+def _refill(*, player_id: int, refill_type: str, item: Any) -> dict[str, Any]:
+    now = timezone.now()
+    character = life.living_character(player_id=player_id)
+    energy_before = float(character.state["energy"])
+    charge = ledger.diamonds_spend(
+        player_id=player_id, amount=item.price, reason=Reason.ENERGY_REFILL, reference=f"refill:{refill_type}"
+    )
+    until = None
+    if item.unlimited_hours:
+        until = energy.extend_unlimited(player_id=player_id, hours=item.unlimited_hours, now=now)
+    new_energy = energy.add_energy(character=character, amount=item.energy, now=now)
+    EnergyRefillPurchase.objects.create(
+        player_id=player_id,
+        refill_type=refill_type,
+        price=item.price,
+        energy_before=energy_before,
+        energy_after=new_energy,
+        unlimited_energy_until=until,
+        transaction=charge,
+    )
+    until = until or energy.unlimited_until(player_id=player_id, now=now)
+    return {
+        "energy": new_energy,
+        "diamonds": charge.balance_after,
+        "unlimited_energy_until": until.isoformat() if until else None,
+    }
+
+
+def _skip(*, player_id: int, skip_type: str, item: Any) -> dict[str, Any]:
+    character = life.living_character(player_id=player_id)
+    charge = ledger.diamonds_spend(
+        player_id=player_id, amount=item.price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
+    )
+    skip = timeskip.skip_time(character=character, seconds=None if skip_type == "next_event" else item.seconds)
+    TimeSkipPurchase.objects.create(
+        player_id=player_id,
+        skip_type=skip_type,
+        price=item.price,
+        skipped_seconds=skip.skipped_seconds,
+        summary=skip.summary,
+        transaction=charge,
+    )
+    return {
+        "skipped_seconds": skip.skipped_seconds,
+        "summary": skip.summary,
+        "player": selectors.player_object(player_id, character=character),
+    }

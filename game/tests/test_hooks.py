@@ -1,0 +1,77 @@
+"""The life-outcome hook: apps above the game hear what happened in a life, in order, in the save's transaction."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from game import hooks
+from game.models import Character
+from game.services import life
+from monetization.models import DiamondTransaction
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recorded():
+    seen: list[tuple[str, str]] = []
+
+    @hooks.on_outcome("milestone", order=50, name="test.first")
+    def first(outcome: hooks.LifeOutcome) -> None:
+        seen.append(("first", outcome.data.get("milestone")))
+
+    @hooks.on_outcome("milestone", order=150, name="test.last")
+    def last(outcome: hooks.LifeOutcome) -> None:
+        seen.append(("last", outcome.data.get("milestone")))
+
+    yield seen
+    hooks.unregister("test.first")
+    hooks.unregister("test.last")
+
+
+def _milestone(at: int = 1000) -> dict:
+    return {"kind": "milestone", "at": at, "data": {"milestone": "graduation", "level": "college"}}
+
+
+def test_the_order_is_listed_in_one_place(recorded):
+    out = StringIO()
+    call_command("life_hooks", stdout=out)
+    lines = out.getvalue().splitlines()
+    names = [line.split()[1] for line in lines]
+    assert names == ["test.first", "game.milestone_diamonds", "test.last"]
+    assert lines[1].split()[0] == "100" and lines[1].endswith("(milestone)")
+
+
+def test_handlers_run_in_order_and_milestones_pay_through_the_ledger(make_player, recorded):
+    player, _ = make_player()
+    hooks.dispatch(player_id=player.pk, character_id=7, events=[_milestone(), {"kind": "payday", "at": 5, "data": {}}])
+    assert recorded == [("first", "graduation"), ("last", "graduation")]
+    grant = DiamondTransaction.objects.get(player_id=player.pk)
+    assert (grant.reason, grant.amount) == ("milestone", 50)
+
+
+def test_a_failing_handler_rolls_the_life_save_back(make_player):
+    player, _ = make_player()
+    character = life.current_character(player_id=player.pk, lock=False)
+
+    @hooks.on_outcome("milestone", order=200, name="test.broken")
+    def broken(outcome: hooks.LifeOutcome) -> None:
+        raise RuntimeError("a handler failed")
+
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Character.objects.filter(pk=character.pk).update(name="Changed")
+            life.after_side_effects(
+                character=character, before=character.state, event_dicts=[_milestone()], now=character.anchor_real
+            )
+    finally:
+        hooks.unregister("test.broken")
+    assert Character.objects.get(pk=character.pk).name != "Changed"
+    assert not DiamondTransaction.objects.filter(player_id=player.pk).exists()
+
+
+def test_unknown_kinds_are_refused_at_registration():
+    with pytest.raises(ValueError, match="unknown outcome kinds"):
+        hooks.on_outcome("marriage_proposal", order=1, name="test.bad")
