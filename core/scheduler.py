@@ -9,7 +9,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from core.jobs import PERIODIC_JOBS
+from core.jobs import periodic_jobs
 from core.reporting import report_exception
 
 logger = logging.getLogger("baolife.jobs")
@@ -17,16 +17,17 @@ logger = logging.getLogger("baolife.jobs")
 
 def run_job(name: str) -> None:
     """Run one periodic job's task body in this process (the same code Celery runs)."""
-    module, _, attr = PERIODIC_JOBS[name].task.rpartition(".")
+    module, _, attr = periodic_jobs()[name].task.rpartition(".")
     task = getattr(importlib.import_module(module), attr)
     task.run()
 
 
 async def _job_loop() -> None:
-    next_run = {name: time.monotonic() for name in PERIODIC_JOBS}
+    jobs = periodic_jobs()
+    next_run = {name: time.monotonic() for name in jobs}
     while True:
         now = time.monotonic()
-        for name, job in PERIODIC_JOBS.items():
+        for name, job in jobs.items():
             if now >= next_run[name]:
                 next_run[name] = now + job.every_seconds
                 try:
@@ -46,7 +47,7 @@ async def lifespan(scope: dict, receive: Any, send: Any) -> None:
         if message["type"] == "lifespan.startup":
             if settings.RUN_JOBS_IN_PROCESS:
                 tasks.append(asyncio.create_task(_job_loop()))
-                logger.info("periodic jobs run in this process: %s", ", ".join(PERIODIC_JOBS))
+                logger.info("periodic jobs run in this process: %s", ", ".join(periodic_jobs()))
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             for task in tasks:

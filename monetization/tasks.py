@@ -1,16 +1,19 @@
-"""The economy's periodic and retried jobs (scheduled in core/jobs.py): each calls one service."""
+"""The economy's periodic and retried jobs: each calls one service."""
 
 from celery import shared_task
 
+from core.jobs import periodic
 from monetization.services import idempotency, reconciliation, store_sync
 
 
 @shared_task
+@periodic("reconcile-diamonds", every_seconds=24 * 3600)
 def reconcile_balances() -> int:
     return len(reconciliation.reconcile())
 
 
 @shared_task
+@periodic("purge-idempotency-records", every_seconds=3600)
 def purge_idempotency_records() -> int:
     return idempotency.purge_expired()
 
@@ -25,10 +28,12 @@ def acknowledge_google_purchase(self, transaction_id: str) -> bool:
 
 
 @shared_task
+@periodic("poll-google-voided", every_seconds=3600)
 def poll_google_voided_purchases() -> int:
     return store_sync.poll_google_voided()
 
 
 @shared_task
+@periodic("retry-google-acknowledgements", every_seconds=900)
 def retry_unacknowledged_google_purchases() -> int:
     return store_sync.acknowledge_pending_google()

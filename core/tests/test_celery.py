@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from baolife.celery import app
 from core import scheduler
-from core.jobs import PERIODIC_JOBS, beat_schedule
+from core.jobs import beat_schedule, periodic_jobs
 
 
 @pytest.fixture(scope="module")
@@ -19,14 +19,26 @@ def celery_app():
 
 def test_beat_schedule_has_every_periodic_job(celery_app) -> None:
     schedule = celery_app.conf.beat_schedule
-    assert set(schedule) == set(PERIODIC_JOBS)
-    for name, job in PERIODIC_JOBS.items():
+    assert set(schedule) == set(periodic_jobs())
+    for name, job in periodic_jobs().items():
         assert schedule[name] == {"task": job.task, "schedule": job.every_seconds}
     assert schedule == beat_schedule()
 
 
+def test_each_app_declares_its_jobs_next_to_its_tasks() -> None:
+    assert {name: job.task for name, job in periodic_jobs().items()} == {
+        "game-tick": "game.tasks.game_tick",
+        "purge-expired-tokens": "accounts.tasks.purge_expired_tokens",
+        "purge-offline-events": "game.tasks.purge_offline_events",
+        "reconcile-diamonds": "monetization.tasks.reconcile_balances",
+        "purge-idempotency-records": "monetization.tasks.purge_idempotency_records",
+        "poll-google-voided": "monetization.tasks.poll_google_voided_purchases",
+        "retry-google-acknowledgements": "monetization.tasks.retry_unacknowledged_google_purchases",
+    }
+
+
 def test_every_scheduled_task_is_registered(celery_app) -> None:
-    for job in PERIODIC_JOBS.values():
+    for job in periodic_jobs().values():
         assert job.task in celery_app.tasks, job.task
         assert job.every_seconds > 0
 
@@ -38,9 +50,9 @@ def test_broker_is_redis_or_in_memory(celery_app, settings) -> None:
     assert celery_app.conf.timezone == "UTC"
 
 
-@pytest.mark.parametrize("name", sorted(PERIODIC_JOBS))
+@pytest.mark.parametrize("name", sorted(periodic_jobs()))
 def test_run_job_runs_the_celery_task_body(celery_app, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    task = celery_app.tasks[PERIODIC_JOBS[name].task]
+    task = celery_app.tasks[periodic_jobs()[name].task]
     calls = []
     monkeypatch.setattr(task, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
     scheduler.run_job(name)
@@ -64,6 +76,6 @@ def test_purge_expired_tokens_embedded_and_by_celery_alike(celery_app, make_play
     assert list(AuthToken.objects.values_list("pk", flat=True)) == [live.pk]
     assert {expired.pk, revoked.pk}.isdisjoint(AuthToken.objects.values_list("pk", flat=True))
     # The same body through Celery (executed in this process): idempotent, nothing left to purge.
-    result = celery_app.tasks[PERIODIC_JOBS["purge-expired-tokens"].task].apply()
+    result = celery_app.tasks[periodic_jobs()["purge-expired-tokens"].task].apply()
     assert result.successful() and result.get() == 0
     assert list(AuthToken.objects.values_list("pk", flat=True)) == [live.pk]
