@@ -10,7 +10,7 @@ from accounts.services import bans
 
 @admin.register(Player)
 class PlayerAdmin(admin.ModelAdmin):
-    list_display = ("id", "email", "is_guest", "diamonds", "created_at", "banned_at")
+    list_display = ("id", "email", "is_guest", "created_at", "banned_at")  # diamonds: Monetization › Wallets
     list_filter = ("is_guest", "banned_at")
     search_fields = ("=id", "email", "device_id")
     readonly_fields = (
@@ -18,7 +18,6 @@ class PlayerAdmin(admin.ModelAdmin):
         "email",
         "device_id",
         "is_guest",
-        "diamonds",
         "created_at",
         "banned_at",
         "ban_reason",

@@ -6,13 +6,12 @@ the move to this app changed only Django's state (accounts/migrations/0001).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from accounts.fields import ExactCharField
 
 
 class Player(models.Model):
-    """The account: one per person, kept across lives (diamonds, lifetime records).
+    """The account: one per person, kept across lives (its diamonds are its wallet's, in monetization).
 
     `email` is the sign-in address, trimmed and case-folded, unique in the database and compared
     byte for byte (accounts/fields.py); guests have none.
@@ -22,7 +21,6 @@ class Player(models.Model):
     device_id = models.CharField(max_length=128, unique=True, null=True, blank=True)
     email = ExactCharField(max_length=254, unique=True, null=True, blank=True)
     is_guest = models.BooleanField(default=True)
-    diamonds = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     unlimited_energy_until = models.DateTimeField(null=True, blank=True)
@@ -33,7 +31,6 @@ class Player(models.Model):
 
     class Meta:
         db_table = "players"
-        constraints = [models.CheckConstraint(condition=Q(diamonds__gte=0), name="players_diamonds_not_negative")]
 
     def __str__(self) -> str:
         return f"Player {self.pk} ({self.email or 'guest'})"

@@ -5,6 +5,7 @@ from typing import Any
 from accounts.models import Player
 from game.models import Character
 from game.services.notify import person_object, question_push
+from monetization import selectors as economy
 
 CHARACTER_FIELDS = (
     "name",
@@ -48,15 +49,15 @@ def player_object(player_id: int, *, character: Character | None = None) -> dict
     Pass the `character` a caller has just saved, to spare reading and decoding its state again.
     """
     if character is None:
-        player = Player.objects.select_related("user", "current_character").get(pk=player_id)
+        player = Player.objects.select_related("user", "current_character", economy.WALLET).get(pk=player_id)
         character = getattr(player, "current_character", None)
     else:
-        player = Player.objects.select_related("user").get(pk=player_id)
+        player = Player.objects.select_related("user", economy.WALLET).get(pk=player_id)
     return {
         "player_id": player.pk,
         "guest": player.is_guest,
         "email": player.user.email or None,
-        "diamonds": player.diamonds,
+        "diamonds": economy.diamonds_of(player),
         "created_at": player.created_at.isoformat(),
         "character": character_object(character) if character else None,
     }

@@ -11,6 +11,7 @@ from core.errors import GameError
 from monetization.models import (
     DiamondTransaction,
     EnergyRefillPurchase,
+    PlayerWallet,
     ProcessedTransaction,
     ReconciliationIssue,
     TimeSkipPurchase,
@@ -79,6 +80,15 @@ class DiamondTransactionAdmin(ReadOnlyAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/monetization/grant.html", context)
+
+
+@admin.register(PlayerWallet)
+class PlayerWalletAdmin(ReadOnlyAdmin):
+    """Every player's diamonds and debt (changed only through the ledger: the grant form, refunds)."""
+
+    list_display = ("player", "diamonds", "debt")
+    search_fields = ("=player__id", "player__email")
+    list_select_related = ("player",)
 
 
 @admin.register(EnergyRefillPurchase)

@@ -53,16 +53,21 @@ class DiamondTransaction(models.Model):
 
 
 class PlayerWallet(models.Model):
-    """Diamond debt left by refunds of spent diamonds; repaid from future earnings."""
+    """A player's diamonds: the balance, and the debt refunds of spent diamonds left (repaid from
+    future earnings). Written only by monetization/services/ledger.py, beside a ledger row."""
 
     player = models.OneToOneField(Player, on_delete=models.CASCADE, primary_key=True, related_name="wallet")
+    diamonds = models.BigIntegerField(default=0)
     debt = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(debt__gte=0), name="wallet_debt_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(debt__gte=0), name="wallet_debt_not_negative"),
+            models.CheckConstraint(condition=Q(diamonds__gte=0), name="wallet_diamonds_not_negative"),
+        ]
 
     def __str__(self) -> str:
-        return f"wallet of player {self.player_id} (debt {self.debt})"
+        return f"wallet of player {self.player_id}: {self.diamonds} 💎 (debt {self.debt})"
 
 
 class EnergyRefillPurchase(models.Model):

@@ -1,8 +1,17 @@
-"""Reads of the economy: a player's diamond history."""
+"""Reads of the economy other apps may call: a player's diamonds, their history."""
 
 from typing import Any
 
+from accounts.models import Player
 from monetization.models import DiamondTransaction
+
+WALLET = "wallet"  # what to `select_related` on a Player query for `diamonds_of` to read nothing more
+
+
+def diamonds_of(player: Player) -> int:
+    """The balance of a player loaded with `select_related(WALLET)` (0 before the first movement)."""
+    wallet = getattr(player, WALLET, None)
+    return wallet.diamonds if wallet is not None else 0
 
 
 def diamond_history(*, player_id: int, limit: int = 20, before: int | None = None) -> dict[str, Any]:

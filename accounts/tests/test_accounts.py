@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import AuthToken, Player
 from accounts.services import bans, signup, tokens
+from monetization.services import ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_device_non_json_body(client):
 
 def test_register_upgrades_guest_in_place(client):
     guest = post(client, "/api/auth/device", {"device_id": "device-guest-1"}).json()
-    Player.objects.filter(pk=guest["player_id"]).update(diamonds=42)
+    ledger.diamonds_credit(player_id=guest["player_id"], amount=42, reason="operator_grant")
     response = post(
         client,
         "/api/auth/register",
@@ -68,7 +69,11 @@ def test_register_upgrades_guest_in_place(client):
     assert response.status_code == 201
     assert response.json()["player_id"] == guest["player_id"]
     player = Player.objects.get(pk=guest["player_id"])
-    assert player.is_guest is False and player.diamonds == 42 and player.user.email == "ann@example.com"
+    assert (
+        player.is_guest is False
+        and ledger.balance(player_id=player.pk).diamonds == 42
+        and player.user.email == "ann@example.com"
+    )
     assert Player.objects.count() == 1
     login = post(client, "/api/auth/login", {"email": "ann@example.com", "password": "a-strong-pass-9"})
     assert login.status_code == 200 and login.json()["player_id"] == guest["player_id"]

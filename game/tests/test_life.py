@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Player
 from core import presence
 from core.errors import GameError
 from game import engine, selectors
 from game.models import Character, ConversationLine, OfflineEvent, Person
 from game.services import actions, life, live, offline, tick
+from monetization.models import PlayerWallet
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +236,7 @@ def test_life_pauses_after_seven_days_away_and_resumes(make_player):
 def test_death_then_new_life_keeps_account(make_player):
     player, _ = make_player()
     live.arrive(player.pk)
-    Player.objects.filter(pk=player.pk).update(diamonds=0)
+    PlayerWallet.objects.filter(player_id=player.pk).update(diamonds=0)
     character = Character.objects.get(player_id=player.pk)
     character.state = {**character.state, "dead": True, "cause_of_death": "old age", "summary": {"age": 90}}
     character.alive = False

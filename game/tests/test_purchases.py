@@ -169,7 +169,7 @@ def test_hundred_concurrent_identical_purchases_charge_once(make_player):
     assert DiamondTransaction.objects.filter(reason=Reason.ENERGY_REFILL).count() == 1
     assert EnergyRefillPurchase.objects.count() == 1
     player.refresh_from_db()
-    assert player.diamonds == 90
+    assert ledger.balance(player_id=player.pk).diamonds == 90
 
 
 @pytest.mark.django_db(transaction=True)
@@ -185,7 +185,7 @@ def test_push_failure_after_commit_does_not_fail_the_purchase(make_player, setti
     assert reply["diamonds"] == 90
     assert purchases.purchase_energy_refill(player_id=player.pk, refill_type="small", idempotency_key="once") == reply
     player.refresh_from_db()
-    assert player.diamonds == 90
+    assert ledger.balance(player_id=player.pk).diamonds == 90
 
 
 @pytest.mark.django_db

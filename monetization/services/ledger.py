@@ -1,9 +1,11 @@
-"""The only write path of a player's diamonds: a ledger row and the balance, in one transaction.
+"""The only write path, and the one reader, of a player's diamonds: the wallet row (balance and
+debt) and a ledger row, in one transaction.
 
-Rules (docs/economy.md): the player's row is locked, the balance moves with a conditional
-UPDATE, a CheckConstraint forbids a negative balance, the row records the balance after.
-Credits first repay any debt a refund left behind. Lock order everywhere: a life (Character)
-before its Player, Players by primary key.
+Rules (docs/economy.md): the player's row is locked (it always exists; the wallet is made on first
+need under that lock), the balance moves with a conditional UPDATE, CheckConstraints forbid a
+negative balance or debt, the ledger row records both after. Credits first repay any debt a
+refund left behind. Lock order everywhere: a life (Character) before its Player, Players by
+primary key.
 """
 
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ def lock_players(player_ids: list[int]) -> dict[int, Player]:
 
 
 def _wallet(player_id: int) -> PlayerWallet:
+    """The wallet, made on first need (the caller holds the player's lock, so no race creates two)."""
     wallet, _ = PlayerWallet.objects.select_for_update().get_or_create(player_id=player_id)
     return wallet
 
@@ -46,8 +49,7 @@ def _write(
     operator_id: int | None,
     note: str,
 ) -> DiamondTransaction:
-    balance = Player.objects.filter(pk=player_id).values_list("diamonds", flat=True).get()
-    debt = PlayerWallet.objects.filter(player_id=player_id).values_list("debt", flat=True).first() or 0
+    balance, debt = PlayerWallet.objects.filter(player_id=player_id).values_list("diamonds", "debt").get()
     row = DiamondTransaction.objects.create(
         player_id=player_id,
         amount=amount,
@@ -91,7 +93,7 @@ def diamonds_credit(
         repay = min(wallet.debt, amount)
         try:
             with transaction.atomic():  # savepoint: a racing duplicate of the same dedupe key loses here
-                Player.objects.filter(pk=player_id).update(diamonds=F("diamonds") + amount)
+                PlayerWallet.objects.filter(pk=player_id).update(diamonds=F("diamonds") + amount)
                 row = _write(
                     player_id=player_id,
                     amount=amount,
@@ -107,8 +109,7 @@ def diamonds_credit(
                 return None
             raise
         if repay:
-            Player.objects.filter(pk=player_id).update(diamonds=F("diamonds") - repay)
-            PlayerWallet.objects.filter(pk=player_id).update(debt=F("debt") - repay)
+            PlayerWallet.objects.filter(pk=player_id).update(diamonds=F("diamonds") - repay, debt=F("debt") - repay)
             _write(
                 player_id=player_id,
                 amount=-repay,
@@ -130,9 +131,9 @@ def diamonds_spend(
         raise ValueError("a spend is positive")
     with transaction.atomic():
         lock_players([player_id])
-        moved = Player.objects.filter(pk=player_id, diamonds__gte=amount).update(diamonds=F("diamonds") - amount)
+        moved = PlayerWallet.objects.filter(pk=player_id, diamonds__gte=amount).update(diamonds=F("diamonds") - amount)
         if not moved:
-            balance = Player.objects.filter(pk=player_id).values_list("diamonds", flat=True).get()
+            balance = PlayerWallet.objects.filter(pk=player_id).values_list("diamonds", flat=True).first() or 0
             raise GameError(
                 "insufficient_diamonds",
                 f"This costs {amount} diamonds; you have {balance}.",
@@ -158,15 +159,13 @@ def diamonds_clawback(
     if amount <= 0:
         raise ValueError("a clawback is positive")
     with transaction.atomic():
-        players = lock_players([player_id])
+        lock_players([player_id])
         if _already(player_id, dedupe_key):
             return None
-        taken = min(players[player_id].diamonds, amount)
+        wallet = _wallet(player_id)
+        taken = min(wallet.diamonds, amount)
         owed = amount - taken
-        _wallet(player_id)
-        Player.objects.filter(pk=player_id).update(diamonds=F("diamonds") - taken)
-        if owed:
-            PlayerWallet.objects.filter(pk=player_id).update(debt=F("debt") + owed)
+        PlayerWallet.objects.filter(pk=player_id).update(diamonds=F("diamonds") - taken, debt=F("debt") + owed)
         return _write(
             player_id=player_id,
             amount=-taken,
@@ -180,9 +179,9 @@ def diamonds_clawback(
 
 
 def balance(*, player_id: int) -> Balance:
-    diamonds = Player.objects.filter(pk=player_id).values_list("diamonds", flat=True).get()
-    debt = PlayerWallet.objects.filter(player_id=player_id).values_list("debt", flat=True).first() or 0
-    return Balance(diamonds=diamonds, debt=debt)
+    """The player's diamonds and debt (0 and 0 before the first movement)."""
+    found = PlayerWallet.objects.filter(player_id=player_id).values_list("diamonds", "debt").first()
+    return Balance(diamonds=found[0], debt=found[1]) if found else Balance(diamonds=0, debt=0)
 
 
 def operator_adjust(*, player_id: int, amount: int, operator_id: int | None, reason: str) -> DiamondTransaction:

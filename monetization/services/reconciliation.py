@@ -6,8 +6,8 @@ import sentry_sdk
 from django.db import transaction
 from django.db.models import Sum
 
-from accounts.models import Player
 from monetization.models import DiamondTransaction, PlayerWallet, ReconciliationIssue
+from monetization.services import ledger
 from monetization.services.ledger import lock_players
 
 logger = logging.getLogger("baolife.economy")
@@ -19,13 +19,18 @@ def reconcile() -> list[ReconciliationIssue]:
         row["player_id"]: row
         for row in DiamondTransaction.objects.values("player_id").annotate(total=Sum("amount"), debt=Sum("debt_change"))
     }
-    debts = dict(PlayerWallet.objects.values_list("player_id", "debt"))
+    wallets = {
+        pid: (diamonds, debt)
+        for pid, diamonds, debt in PlayerWallet.objects.values_list("player_id", "diamonds", "debt").iterator(
+            chunk_size=2000
+        )
+    }
     open_issues = set(ReconciliationIssue.objects.filter(resolved_at__isnull=True).values_list("player_id", flat=True))
     found: list[ReconciliationIssue] = []
-    for player_id, balance in Player.objects.values_list("pk", "diamonds").iterator(chunk_size=2000):
-        ledger = sums.get(player_id, {"total": 0, "debt": 0})
-        debt = debts.get(player_id, 0)
-        if balance == (ledger["total"] or 0) and debt == (ledger["debt"] or 0):
+    for player_id in sorted(set(wallets) | set(sums)):
+        book = sums.get(player_id, {"total": 0, "debt": 0})
+        balance, debt = wallets.get(player_id, (0, 0))
+        if balance == (book["total"] or 0) and debt == (book["debt"] or 0):
             continue
         if player_id in open_issues:
             continue
@@ -48,14 +53,14 @@ def reconcile() -> list[ReconciliationIssue]:
 def _confirmed_mismatch(player_id: int) -> ReconciliationIssue | None:
     """Re-read balance, debt and ledger under the player's lock, so a purchase in flight is not flagged."""
     with transaction.atomic():
-        player = lock_players([player_id])[player_id]
+        lock_players([player_id])
         sums = DiamondTransaction.objects.filter(player_id=player_id).aggregate(
             total=Sum("amount"), debt=Sum("debt_change")
         )
-        debt = PlayerWallet.objects.filter(player_id=player_id).values_list("debt", flat=True).first() or 0
+        held = ledger.balance(player_id=player_id)
         total, ledger_debt = sums["total"] or 0, sums["debt"] or 0
-        if player.diamonds == total and debt == ledger_debt:
+        if held.diamonds == total and held.debt == ledger_debt:
             return None
         return ReconciliationIssue.objects.create(
-            player_id=player_id, balance=player.diamonds, ledger_sum=total, debt=debt, ledger_debt=ledger_debt
+            player_id=player_id, balance=held.diamonds, ledger_sum=total, debt=held.debt, ledger_debt=ledger_debt
         )

@@ -4,10 +4,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
-from accounts.models import Player
 from core.errors import GameError
 from core.testing import run_concurrently
-from monetization.models import DiamondTransaction, ReconciliationIssue
+from monetization.models import DiamondTransaction, PlayerWallet, ReconciliationIssue
 from monetization.services import ledger, reconciliation
 from monetization.services.rewards import reward_milestone
 
@@ -25,7 +24,7 @@ def test_credit_and_spend_write_rows_with_balance_after(make_player):
     row = ledger.diamonds_spend(player_id=player.pk, amount=35, reason=Reason.ENERGY_REFILL, reference="refill:full")
     assert row.amount == -35 and row.balance_after == 65
     player.refresh_from_db()
-    assert player.diamonds == 65 == ledger_sum(player.pk)
+    assert ledger.balance(player_id=player.pk).diamonds == 65 == ledger_sum(player.pk)
     assert list(DiamondTransaction.objects.values_list("amount", "balance_after").order_by("id")) == [
         (100, 100),
         (-35, 65),
@@ -41,14 +40,14 @@ def test_spend_more_than_balance_is_refused_and_changes_nothing(make_player):
     assert err.value.code == "insufficient_diamonds" and err.value.extra == {"balance": 5, "price": 10}
     assert DiamondTransaction.objects.count() == 1
     player.refresh_from_db()
-    assert player.diamonds == 5
+    assert ledger.balance(player_id=player.pk).diamonds == 5
 
 
 @pytest.mark.django_db
 def test_database_forbids_negative_balance(make_player):
     player, _ = make_player()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Player.objects.filter(pk=player.pk).update(diamonds=-1)
+        PlayerWallet.objects.update_or_create(player_id=player.pk, defaults={"diamonds": -1})
 
 
 @pytest.mark.django_db
@@ -60,7 +59,7 @@ def test_milestone_reward_granted_once_however_often_replayed(make_player):
     ceo = {"kind": "milestone", "at": 999, "data": {"milestone": "became_ceo"}}
     assert reward_milestone(player_id=player.pk, character_id=7, event=ceo) == 100
     player.refresh_from_db()
-    assert player.diamonds == 150 == ledger_sum(player.pk)
+    assert ledger.balance(player_id=player.pk).diamonds == 150 == ledger_sum(player.pk)
 
 
 @pytest.mark.django_db
@@ -101,7 +100,7 @@ def test_reconciliation_flags_corrupted_balance(make_player):
     bad, _ = make_player()
     for p in (good, bad):
         ledger.diamonds_credit(player_id=p.pk, amount=40, reason=Reason.PURCHASE)
-    Player.objects.filter(pk=bad.pk).update(diamonds=1000)  # corruption outside the ledger
+    PlayerWallet.objects.filter(player_id=bad.pk).update(diamonds=1000)  # corruption outside the ledger
     issues = reconciliation.reconcile()
     assert [(i.player_id, i.balance, i.ledger_sum) for i in issues] == [(bad.pk, 1000, 40)]
     assert reconciliation.reconcile() == []  # an open issue is not reported twice
@@ -119,7 +118,7 @@ def test_grant_command(make_player):
     with pytest.raises(CommandError):
         call_command("grant_diamonds", str(player.pk), "-100", "--reason", "too much")
     player.refresh_from_db()
-    assert player.diamonds == 20
+    assert ledger.balance(player_id=player.pk).diamonds == 20
     assert list(DiamondTransaction.objects.values_list("reason", flat=True).order_by("id")) == [
         "operator_grant",
         "operator_revoke",
@@ -144,7 +143,7 @@ def test_fifty_concurrent_spends_against_balance_for_ten(make_player):
     assert results.count("ok") == 10
     assert results.count("insufficient_diamonds") == 40
     player.refresh_from_db()
-    assert player.diamonds == 0 == ledger_sum(player.pk)
+    assert ledger.balance(player_id=player.pk).diamonds == 0 == ledger_sum(player.pk)
     assert DiamondTransaction.objects.filter(balance_after__lt=0).count() == 0
 
 
@@ -157,7 +156,7 @@ def test_concurrent_duplicate_rewards_grant_once(make_player):
     results = run_concurrently(20, lambda _: reward_milestone(player_id=player.pk, character_id=1, event=event))
     assert sorted(results) == [0] * 19 + [25]
     player.refresh_from_db()
-    assert player.diamonds == 25
+    assert ledger.balance(player_id=player.pk).diamonds == 25
 
 
 @pytest.mark.django_db

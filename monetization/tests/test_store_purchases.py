@@ -5,11 +5,10 @@ import json
 import pytest
 from django.db import connection
 
-from accounts.models import Player
 from core.errors import GameError
 from core.testing import run_concurrently
 from monetization.models import DiamondTransaction, ProcessedTransaction, StoreNotification
-from monetization.services import purchases, store_sync, stores
+from monetization.services import ledger, purchases, store_sync, stores
 from monetization.tests.stores.fakeapple import BUNDLE_ID, FakeAppleCA, notification_payload, transaction_payload
 from monetization.tests.stores.playstub import PlayStub, make_service_account
 
@@ -86,7 +85,7 @@ def test_same_transaction_from_another_account_is_refused(apple_ca, make_player)
     with pytest.raises(GameError) as err:
         buy_apple(second.pk, signed)
     assert err.value.code == "invalid_receipt"
-    assert Player.objects.get(pk=second.pk).diamonds == 0
+    assert ledger.balance(player_id=second.pk).diamonds == 0
 
 
 @pytest.mark.django_db
@@ -137,8 +136,6 @@ def test_receipt_for_another_product_is_refused(apple_ca, make_player):
 
 @pytest.mark.django_db
 def test_apple_refund_notification_claws_back_once_with_debt(apple_ca, make_player, client):
-    from monetization.services import ledger
-
     player, _ = make_player()
     signed = apple_tx(apple_ca)
     buy_apple(player.pk, signed)
@@ -206,7 +203,7 @@ def test_google_pending_grants_nothing(play, make_player):
     with pytest.raises(GameError) as err:
         buy_google(player.pk, "tok-pending")
     assert err.value.code == "invalid_receipt" and err.value.extra == {"pending": True}
-    assert Player.objects.get(pk=player.pk).diamonds == 0
+    assert ledger.balance(player_id=player.pk).diamonds == 0
 
 
 @pytest.mark.django_db
@@ -227,7 +224,7 @@ def test_google_voided_poll_claws_back_once(play, make_player):
     ]
     assert store_sync.poll_google_voided() == 1
     assert store_sync.poll_google_voided() == 0
-    assert Player.objects.get(pk=player.pk).diamonds == 0
+    assert ledger.balance(player_id=player.pk).diamonds == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -246,7 +243,7 @@ def test_same_transaction_sent_concurrently_by_many_accounts_grants_once(apple_c
     results = run_concurrently(30, send)
     assert results.count(600) == 1
     assert ProcessedTransaction.objects.count() == 1
-    assert sum(Player.objects.filter(pk__in=[p.pk for p in players]).values_list("diamonds", flat=True)) == 600
+    assert sum(ledger.balance(player_id=p.pk).diamonds for p in players) == 600
 
 
 @pytest.mark.django_db(transaction=True)
@@ -268,5 +265,5 @@ async def test_purchase_diamonds_over_the_socket(apple_ca, asgi_app, make_player
         "purchase_diamonds", rid="bad", platform="apple", product_id=PACK, signed_transaction=forged
     )
     assert reply["error"]["code"] == "invalid_receipt"
-    assert await sync_to_async(lambda: Player.objects.get(pk=player.pk).diamonds)() == 600
+    assert await sync_to_async(lambda: ledger.balance(player_id=player.pk).diamonds)() == 600
     await client.close()
