@@ -19,10 +19,7 @@ from game.services import energy, life, notify, sentiment
 
 def _locked_life(player_id: int) -> tuple[Character, dict[str, Any], engine.LifeState, list]:
     character = life.living_character(player_id=player_id)
-    before = character.state
-    state, events = life.catch_up(character, engine.LifeState.from_dict(before), timezone.now())
-    if state.dead:  # died while catching up: the tick will save and announce it
-        raise GameError("forbidden", "This life has ended; start a new one.", summary=state.summary)
+    before, state, events = life.catch_up_living(character, timezone.now())
     return character, before, state, events
 
 

@@ -6,8 +6,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Player
-from core.errors import GameError
-from game import engine
 from game.models import Character
 from game.services import content as content_service
 from game.services import life
@@ -39,10 +37,7 @@ def extend_unlimited(*, player_id: int, hours: int, now: datetime | None = None)
 def add_energy(*, character: Character, amount: float, now: datetime | None = None) -> float:
     """Add energy to a locked life (caught up to now first), never above the maximum; returns the new energy."""
     now = now or timezone.now()
-    before = character.state
-    state, events = life.catch_up(character, engine.LifeState.from_dict(before), now)
-    if state.dead:  # died while catching up: refuse, so the caller's charge rolls back
-        raise GameError("forbidden", "This life has ended; start a new one.", summary=state.summary)
+    before, state, events = life.catch_up_living(character, now)
     state.energy = round(min(content_service.current().config.energy.max, state.energy + amount), 3)
     life.save(character=character, before=before, state=state, events=events, now=now)
     return state.energy

@@ -65,12 +65,27 @@ def current_character(*, player_id: int, lock: bool) -> Character:
     return queryset.get(pk=character_id)
 
 
+def life_ended(summary: dict[str, Any] | None) -> GameError:
+    """The one refusal for acting in a life that is over (its summary lets the client show the end)."""
+    return GameError("forbidden", "This life has ended; start a new one.", summary=summary)
+
+
 def living_character(*, player_id: int) -> Character:
     """The player's current life, row-locked; `forbidden` once it has ended."""
     character = current_character(player_id=player_id, lock=True)
     if not character.alive:
-        raise GameError("forbidden", "This life has ended; start a new one.", summary=character.summary)
+        raise life_ended(character.summary)
     return character
+
+
+def catch_up_living(character: Character, now: datetime) -> tuple[dict[str, Any], engine.LifeState, list]:
+    """Bring a locked life up to `now`: (state before, state now, events on the way); `forbidden` if it
+    ended on the way (the tick saves and announces the death; the caller's charge rolls back)."""
+    before = character.state
+    state, events = catch_up(character, engine.LifeState.from_dict(before), now)
+    if state.dead:
+        raise life_ended(state.summary)
+    return before, state, events
 
 
 def catch_up(character: Character, state: engine.LifeState, now: datetime) -> tuple[engine.LifeState, list]:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.errors import GameError
 from game import engine
 from game.models import Character
 from game.services import content as content_service
@@ -64,10 +63,7 @@ def skip_time(*, character: Character, seconds: int | None, now: datetime | None
     """Advance a locked life by `seconds` (None: to the next event), save it, and say what happened."""
     now = now or timezone.now()
     content = content_service.current()
-    before = character.state
-    state, caught = life.catch_up(character, engine.LifeState.from_dict(before), now)
-    if state.dead:
-        raise GameError("forbidden", "This life has ended; start a new one.")
+    before, state, caught = life.catch_up_living(character, now)
     span = _until_next_event(state, content) if seconds is None else seconds
     span = min(span, MAX_SKIP)
     start_state = state

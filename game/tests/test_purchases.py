@@ -9,7 +9,7 @@ from accounts.models import Player
 from core.errors import GameError
 from core.testing import run_concurrently
 from game.models import Character
-from game.services import live, purchases
+from game.services import actions, live, purchases
 from monetization.models import DiamondTransaction, EnergyRefillPurchase, IdempotencyRecord, TimeSkipPurchase
 from monetization.services import ledger
 
@@ -214,3 +214,29 @@ def test_refused_time_skips_do_not_count_either(make_player):
             purchases.purchase_time_skip(player_id=player.pk, skip_type="week")
     ledger.diamonds_credit(player_id=player.pk, amount=100, reason=Reason.OPERATOR_GRANT)
     assert purchases.purchase_time_skip(player_id=player.pk, skip_type="hour")["skipped_seconds"] == 3600
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda pid: purchases.purchase_time_skip(player_id=pid, skip_type="hour"),
+        lambda pid: purchases.purchase_energy_refill(player_id=pid, refill_type="small"),
+        lambda pid: actions.do_activity(player_id=pid, activity="exercise"),
+        lambda pid: actions.talk(player_id=pid, person_id="p1", text="hello"),
+    ],
+    ids=["time_skip", "energy_refill", "do_activity", "talk"],
+)
+def test_a_life_that_ended_while_catching_up_gets_one_refusal_everywhere(rich_player, act):
+    """One helper catches a life up and refuses if it has ended: every verb answers alike, summary included."""
+    character = Character.objects.get(player_id=rich_player.pk)
+    character.state = {**character.state, "dead": True, "cause_of_death": "old age", "summary": {"age": 90}}
+    character.save(update_fields=["state"])  # died in the engine; the tick has not saved the death yet
+    with pytest.raises(GameError) as refused:
+        act(rich_player.pk)
+    assert refused.value.as_error() == {
+        "code": "forbidden",
+        "message": "This life has ended; start a new one.",
+        "summary": {"age": 90},
+    }
+    assert ledger.balance(player_id=rich_player.pk).diamonds == 1000  # nothing charged
