@@ -3,7 +3,7 @@
 No Django, no ORM, no wall clock, no network: everything that touches those wraps this package.
 """
 
-from .api import advance, apply_activity, apply_choice, apply_talk
+from .api import advance, apply_activity, apply_choice, apply_energy, apply_talk
 from .content import Content, load_content
 from .errors import (
     BadInput,
@@ -57,6 +57,7 @@ __all__ = [
     "advance",
     "apply_activity",
     "apply_choice",
+    "apply_energy",
     "apply_talk",
     "load_content",
     "new_life",

@@ -32,7 +32,11 @@ from .timeline import HOUR
 
 
 # ---- activities ----------------------------------------------------------------------------------------------------
-def do_activity(ctx: Ctx, at: int, activity_id: str, target: str | None = None) -> None:
+def do_activity(
+    ctx: Ctx, at: int, activity_id: str, target: str | None = None, *, unlimited_energy: bool = False
+) -> None:
+    """Do an activity. With `unlimited_energy` (a purchase) it is neither refused nor charged for
+    energy; its own energy effect (a nap's rest) still applies."""
     s = ctx.s
     act = ctx.c.activities.get(activity_id)
     if act is None:
@@ -46,7 +50,7 @@ def do_activity(ctx: Ctx, at: int, activity_id: str, target: str | None = None) 
         raise NotAllowed(f"{act.name}: {reason}", activity=act.id)
     if at < s.busy_until:
         raise Busy(f"busy until {s.busy_until}", busy_until=s.busy_until)
-    if s.energy < act.energy_cost:
+    if not unlimited_energy and s.energy < act.energy_cost:
         raise InsufficientEnergy(
             f"{act.name} needs {act.energy_cost} energy", energy=s.energy, required=act.energy_cost
         )
@@ -56,7 +60,8 @@ def do_activity(ctx: Ctx, at: int, activity_id: str, target: str | None = None) 
         raise InsufficientMoney(f"{act.name} costs {price}", money=s.money, price=price)
 
     # ---- from here on: mutate --------------------------------------------------------------------------------------
-    ctx.add_energy(-act.energy_cost)
+    if not unlimited_energy:
+        ctx.add_energy(-act.energy_cost)
     s.busy_until = at + act.hours * HOUR
     s.bump("activities")
     if plan.get("price"):
@@ -244,7 +249,9 @@ def dominant_trait(p: Person) -> str | None:
     return trait if p.traits.get(trait, 0.0) >= 0.6 else None
 
 
-def do_talk(ctx: Ctx, at: int, person_id: str, text: str, sentiment: float) -> tuple[str, float]:
+def do_talk(
+    ctx: Ctx, at: int, person_id: str, text: str, sentiment: float, *, unlimited_energy: bool = False
+) -> tuple[str, float]:
     s = ctx.s
     cfg = ctx.c.config.talk
     if s.dead:
@@ -258,7 +265,7 @@ def do_talk(ctx: Ctx, at: int, person_id: str, text: str, sentiment: float) -> t
         raise PersonNotFound(f"no person {person_id!r}", person_id=person_id)
     if not p.alive:
         raise NotAllowed(f"{p.name} has died", person_id=person_id)
-    if s.energy < cfg.energy_cost:
+    if not unlimited_energy and s.energy < cfg.energy_cost:
         raise InsufficientEnergy("too tired to talk", energy=s.energy, required=cfg.energy_cost)
 
     agree = p.traits.get("agreeableness", 0.5)
@@ -266,7 +273,8 @@ def do_talk(ctx: Ctx, at: int, person_id: str, text: str, sentiment: float) -> t
     mult = (0.5 + cfg.agreeableness_amplify * agree) * (1 - cfg.neuroticism_dampen * neuro)
     if sentiment < 0 and p.relation in FAMILY:
         mult *= cfg.family_forgiveness
-    ctx.add_energy(-cfg.energy_cost)
+    if not unlimited_energy:
+        ctx.add_energy(-cfg.energy_cost)
     s.bump("conversations")
     change = change_affinity(ctx, at, p, round(cfg.base * sentiment * mult, 2), "talk")
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from . import actions, sim
 from .content import Content
 from .ctx import Ctx
-from .errors import BadInput, EngineError, InvalidTime
+from .errors import BadInput, CharacterDead, EngineError, InvalidTime
 from .state import Event, Input, LifeState
 
 
@@ -61,13 +61,31 @@ def _apply_input(ctx: Ctx, inp: Input) -> None:
 
 
 def apply_activity(
-    state: LifeState, at: int, activity_id: str, content: Content, *, target: str | None = None
+    state: LifeState,
+    at: int,
+    activity_id: str,
+    content: Content,
+    *,
+    target: str | None = None,
+    unlimited_energy: bool = False,
 ) -> tuple[LifeState, list[Event]]:
-    """Do an activity at `at` (the state is first advanced to `at`). Raises an EngineError on refusal."""
+    """Do an activity at `at` (the state is first advanced to `at`). Raises an EngineError on refusal.
+    `unlimited_energy`: the player bought it; the activity costs no energy and is never refused for it."""
     _check_time(state, at)
     ctx = Ctx(state.clone(), content)
     sim.run(ctx, at)
-    actions.do_activity(ctx, at, activity_id, target)
+    actions.do_activity(ctx, at, activity_id, target, unlimited_energy=unlimited_energy)
+    return ctx.s, ctx.events
+
+
+def apply_energy(state: LifeState, at: int, amount: float, content: Content) -> tuple[LifeState, list[Event]]:
+    """Add `amount` energy at `at` (a refill), within the content's maximum: the engine's one clamp."""
+    _check_time(state, at)
+    ctx = Ctx(state.clone(), content)
+    sim.run(ctx, at)
+    if ctx.s.dead:
+        raise CharacterDead("this life has ended")
+    ctx.add_energy(amount)
     return ctx.s, ctx.events
 
 
@@ -83,11 +101,18 @@ def apply_choice(
 
 
 def apply_talk(
-    state: LifeState, at: int, person_id: str, text: str, sentiment: float, content: Content
+    state: LifeState,
+    at: int,
+    person_id: str,
+    text: str,
+    sentiment: float,
+    content: Content,
+    *,
+    unlimited_energy: bool = False,
 ) -> tuple[LifeState, list[Event], str, float]:
     """Talk to someone. `sentiment` (-1..1) is scored by the caller (VADER) so the engine stays pure."""
     _check_time(state, at)
     ctx = Ctx(state.clone(), content)
     sim.run(ctx, at)
-    reply, change = actions.do_talk(ctx, at, person_id, text, sentiment)
+    reply, change = actions.do_talk(ctx, at, person_id, text, sentiment, unlimited_energy=unlimited_energy)
     return ctx.s, ctx.events, reply, change

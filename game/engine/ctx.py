@@ -19,6 +19,11 @@ class SafeFormat(dict):
         return "{" + key + "}"
 
 
+def clamp_energy(value: float, maximum: float) -> float:
+    """The one rule for an energy level: between 0 and the content's maximum, to 3 decimals."""
+    return round(max(0.0, min(maximum, value)), 3)
+
+
 class Ctx:
     __slots__ = ("s", "c", "events")
 
@@ -51,8 +56,9 @@ class Ctx:
         return new - old
 
     def add_energy(self, delta: float) -> float:
+        """Move energy by `delta` within 0..max; returns the change actually made."""
         old = self.s.energy
-        new = round(max(0.0, min(self.c.config.energy.max, old + delta)), 3)
+        new = clamp_energy(old + delta, self.c.config.energy.max)
         self.s.energy = new
         return new - old
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import career, people, questions, school
 from .content import STAGES
-from .ctx import Ctx
+from .ctx import Ctx, clamp_energy
 from .death import daily_health
 from .outcomes import expire_due
 from .timeline import DAY, HOUR, MONTH, YEAR, age_at, day_of_year, first_step_after, in_hours
@@ -39,9 +39,8 @@ def run(ctx: Ctx, end: int) -> None:
     while t <= end:
         hour = (t // HOUR) % 24
         e = s.energy
-        if e < e_max:
-            e += sleep_regen if (hour - 1) % 24 in sleep else regen
-            s.energy = round(e if e < e_max else e_max, 3)
+        if e < e_max:  # only below the maximum: at it, a step costs no call
+            s.energy = clamp_energy(e + (sleep_regen if (hour - 1) % 24 in sleep else regen), e_max)
         if s.pending and any(q.expires_at <= t for q in s.pending):
             expire_due(ctx, t)
         if t >= next_birthday:

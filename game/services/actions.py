@@ -28,15 +28,12 @@ def do_activity(*, player_id: int, activity: str, target: str | None = None) -> 
         character, before, state, events = _locked_life(player_id)
         content = content_service.current()
         free = energy.unlimited_active(player_id=player_id)
-        spent_from = state.energy
-        if free:  # unlimited energy: the action may not be refused for energy, and costs none
-            state.energy = content.config.energy.max
         try:
-            state, done = engine.apply_activity(state, state.clock, activity, content, target=target)
+            state, done = engine.apply_activity(
+                state, state.clock, activity, content, target=target, unlimited_energy=free
+            )
         except engine.EngineError as exc:
             raise life.as_game_error(exc) from exc
-        if free:
-            state.energy = spent_from
         life.save(character=character, before=before, state=state, events=events + done, now=timezone.now())
         return {
             "player": selectors.player_object(player_id, character=character),
@@ -66,7 +63,15 @@ def talk(*, player_id: int, person_id: str, text: str) -> dict[str, Any]:
         character, before, state, events = _locked_life(player_id)
         at = state.clock
         try:
-            state, done, reply, change = engine.apply_talk(state, at, person_id, text, score, content_service.current())
+            state, done, reply, change = engine.apply_talk(
+                state,
+                at,
+                person_id,
+                text,
+                score,
+                content_service.current(),
+                unlimited_energy=energy.unlimited_active(player_id=player_id),
+            )
         except engine.EngineError as exc:
             raise life.as_game_error(exc) from exc
         life.save(character=character, before=before, state=state, events=events + done, now=timezone.now())

@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Player
+from game import engine
 from game.models import Character
 from game.services import content as content_service
 from game.services import life
@@ -38,6 +39,6 @@ def add_energy(*, character: Character, amount: float, now: datetime | None = No
     """Add energy to a locked life (caught up to now first), never above the maximum; returns the new energy."""
     now = now or timezone.now()
     before, state, events = life.catch_up_living(character, now)
-    state.energy = round(min(content_service.current().config.energy.max, state.energy + amount), 3)
-    life.save(character=character, before=before, state=state, events=events, now=now)
+    state, more = engine.apply_energy(state, state.clock, amount, content_service.current())
+    life.save(character=character, before=before, state=state, events=events + more, now=now)
     return state.energy

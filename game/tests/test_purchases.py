@@ -10,6 +10,7 @@ from core.errors import GameError
 from core.testing import run_concurrently
 from game.models import Character
 from game.services import actions, live, purchases
+from game.tests.test_life import grow_up
 from monetization.models import DiamondTransaction, EnergyRefillPurchase, IdempotencyRecord, TimeSkipPurchase
 from monetization.services import ledger
 
@@ -240,3 +241,35 @@ def test_a_life_that_ended_while_catching_up_gets_one_refusal_everywhere(rich_pl
         "summary": {"age": 90},
     }
     assert ledger.balance(player_id=rich_player.pk).diamonds == 1000  # nothing charged
+
+
+@pytest.mark.django_db
+def test_unlimited_energy_keeps_an_activitys_own_energy_effect(rich_player):
+    """Unlimited energy is the engine's input, not a faked full bar: a nap still rests (+12)."""
+    purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="unlimited")
+    set_energy(rich_player, 50)
+    actions.do_activity(player_id=rich_player.pk, activity="nap")
+    assert energy(rich_player) == 62
+
+
+@pytest.mark.django_db
+def test_unlimited_energy_covers_talk(rich_player):
+    grow_up(rich_player.pk, 8)
+    purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="unlimited")
+    set_energy(rich_player, 0)
+    state = Character.objects.get(player_id=rich_player.pk).state
+    parent = next(p["id"] for p in state["people"] if p["alive"])  # a parent, most often
+    reply = actions.talk(player_id=rich_player.pk, person_id=parent, text="I love you, thank you for everything")
+    assert reply["reply"]
+    assert energy(rich_player) == 0  # not charged, not refused
+
+
+@pytest.mark.django_db
+def test_without_unlimited_energy_talk_is_refused_when_tired(rich_player):
+    grow_up(rich_player.pk, 8)
+    set_energy(rich_player, 0)
+    state = Character.objects.get(player_id=rich_player.pk).state
+    parent = next(p["id"] for p in state["people"] if p["alive"])  # a parent, most often
+    with pytest.raises(GameError) as refused:
+        actions.talk(player_id=rich_player.pk, person_id=parent, text="hello")
+    assert refused.value.code == "insufficient_energy"
