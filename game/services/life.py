@@ -48,21 +48,17 @@ def start_life(*, player_id: int, now: datetime | None = None) -> Character:
     return character
 
 
-def _current_id(player_id: int) -> int | None:
-    return Character.objects.filter(current_of_id=player_id).values_list("pk", flat=True).first()
-
-
 def current_character(*, player_id: int, lock: bool) -> Character:
-    """The player's current life (created on first need); row-locked when `lock`."""
-    character_id = _current_id(player_id)
-    if character_id is None:
+    """The player's current life (created on first need); row-locked when `lock` (one query)."""
+    queryset = Character.objects.select_for_update() if lock else Character.objects
+    character = queryset.filter(current_of_id=player_id).first()
+    if character is None:
         if lock:
             Player.objects.select_for_update().get(pk=player_id)  # one first life, even under races
-            character_id = _current_id(player_id)
-        if character_id is None:
+            character = queryset.filter(current_of_id=player_id).first()
+        if character is None:
             return start_life(player_id=player_id)
-    queryset = Character.objects.select_for_update() if lock else Character.objects
-    return queryset.get(pk=character_id)
+    return character
 
 
 def life_ended(summary: dict[str, Any] | None) -> GameError:
@@ -155,10 +151,16 @@ def after_side_effects(
     online: bool | None = None,
     outbox: list | None = None,
     offline_outbox: list | None = None,
+    people_outbox: list | None = None,
 ) -> None:
     """People mirror, the life hooks (milestone diamonds ...), pushes or offline queue: all in the
-    caller's transaction."""
-    sync_people(character, before=before.get("people", []), after=character.state["people"])
+    caller's transaction. With `people_outbox` the people mirror is left to the caller's one
+    `sync_people_many` for a whole chunk (the tick)."""
+    people = (character, before.get("people", []), character.state["people"])
+    if people_outbox is None:
+        sync_people_many([people])
+    else:
+        people_outbox.append(people)
     hooks.dispatch(player_id=character.player_id, character_id=character.pk, events=event_dicts)
     notify.deliver(
         player_id=character.player_id,
@@ -175,16 +177,28 @@ def after_side_effects(
 
 def sync_people(character: Character, *, before: list[dict], after: list[dict]) -> None:
     """Mirror the people who changed into Person rows (for the admin), one bulk write each way."""
-    old = {p["id"]: p for p in before}
-    changed = [p for p in after if old.get(p["id"]) != p]
+    sync_people_many([(character, before, after)])
+
+
+def sync_people_many(lives: list[tuple[Character, list[dict], list[dict]]]) -> None:
+    """`sync_people` for many lives at once (the tick's chunk): one read, one insert, one update."""
+    changed: list[tuple[Character, dict]] = []
+    for character, before, after in lives:
+        old = {p["id"]: p for p in before}
+        changed.extend((character, p) for p in after if old.get(p["id"]) != p)
     if not changed:
         return
+    wanted = {(c.pk, p["id"]) for c, p in changed}
     existing = {
-        p.person_id: p for p in Person.objects.filter(character=character, person_id__in=[p["id"] for p in changed])
+        (row.character_id, row.person_id): row
+        for row in Person.objects.filter(
+            character_id__in={c.pk for c, _ in changed}, person_id__in={p["id"] for _, p in changed}
+        )
+        if (row.character_id, row.person_id) in wanted
     }
     create, update = [], []
-    for p in changed:
-        row = existing.get(p["id"]) or Person(character=character, person_id=p["id"])
+    for character, p in changed:
+        row = existing.get((character.pk, p["id"])) or Person(character=character, person_id=p["id"])
         row.name, row.relation, row.age_years = p["name"], p["relation"], p.get("age", 0)
         row.affinity, row.alive, row.data = p.get("affinity", 0), p.get("alive", True), p
         (update if row.pk else create).append(row)

@@ -63,6 +63,7 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
                 life.save_many([c for c, _, _ in advanced], now)
                 outbox: list = []
                 kept: list = []
+                people: list = []
                 for character, before, event_dicts in advanced:
                     life.after_side_effects(
                         character=character,
@@ -72,7 +73,9 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
                         online=character.player_id in online,
                         outbox=outbox,
                         offline_outbox=kept,
+                        people_outbox=people,
                     )
+                life.sync_people_many(people)
                 push_many(outbox)
                 offline.enqueue_many(kept)
             report.advanced += len(advanced)

@@ -1,0 +1,68 @@
+"""Query counts of the hot paths, pinned: a new query on these paths is a decision, not an accident.
+
+Each count is for the path as a player meets it; the tick's count does not grow with the lives in
+a chunk (an N+1 there would cost a query per life every 10 seconds).
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from game import selectors
+from game.models import Character
+from game.services import actions, live, purchases
+from game.services.tick import run_tick
+from game.tests.test_life import grow_up
+from monetization.services import ledger
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def playing(make_player):
+    player, _ = make_player()
+    live.sign_in(player.pk)
+    live.sign_out(player.pk)
+    ledger.diamonds_credit(player_id=player.pk, amount=1000, reason="operator_grant")
+    return player
+
+
+def test_auth_of_a_returning_player(playing, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        live.sign_in(playing.pk)
+
+
+def test_get_state(playing, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        selectors.player_object(playing.pk)
+
+
+def test_do_activity(playing, django_assert_max_num_queries):
+    # savepoint, the locked life, unlimited energy?, save, the push (kept: the player is away), the
+    # reply's player row, release; +1 when a person changed (the admin's mirror)
+    with django_assert_max_num_queries(8):
+        actions.do_activity(player_id=playing.pk, activity="nap")
+
+
+def test_talk(playing, django_assert_max_num_queries):
+    grow_up(playing.pk, 8)
+    state = Character.objects.get(current_of_id=playing.pk).state
+    person = next(p["id"] for p in state["people"] if p["alive"])
+    with django_assert_max_num_queries(8):  # as an activity, with both lines in one insert
+        actions.talk(player_id=playing.pk, person_id=person, text="hello there")
+
+
+def test_an_energy_refill(playing, django_assert_max_num_queries):
+    with django_assert_max_num_queries(13):
+        purchases.purchase_energy_refill(player_id=playing.pk, refill_type="small")
+
+
+@pytest.mark.parametrize("lives", [5, 40])
+def test_one_tick_chunk_costs_the_same_for_5_or_40_lives(make_player, django_assert_max_num_queries, lives):
+    for _ in range(lives):
+        live.arrive(make_player()[0].pk)
+    later = timezone.now() + timedelta(hours=2)  # a game month: birthdays, affinity, paydays
+    with django_assert_max_num_queries(9):
+        report = run_tick(now=later)
+    assert report.advanced == lives
