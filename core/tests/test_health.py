@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from core import health
@@ -54,8 +55,9 @@ def test_ready_answers_200_with_every_check(no_resource_pressure: None) -> None:
     assert body["checks"]["memory"] == {"status": "ok", "percent": 42.0}
     assert body["checks"]["disk"] == {"status": "ok", "percent": 42.0}
     sockets = body["checks"]["websockets"]
-    assert sockets["status"] == "ok"
-    assert sockets["open"] >= 0 and sockets["processes"] >= 1 and sockets["this_process"] >= 0
+    assert sockets["status"] == "ok" and sockets["this_process"] == 0  # no socket is open in this test
+    if not settings.REDIS_URL:  # with Redis, server processes of earlier tests may still be counted (90 s)
+        assert sockets == {"status": "ok", "open": 0, "processes": 1, "this_process": 0}
 
 
 @pytest.mark.django_db

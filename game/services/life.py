@@ -22,11 +22,14 @@ def as_game_error(exc: engine.EngineError) -> GameError:
     return GameError(code, exc.message, **exc.extra)
 
 
-def start_life(*, player_id: int, now: datetime | None = None) -> Character:
-    """A new life for the player (first sign-in, or after a death); the account keeps everything else."""
+def start_life(*, player_id: int, now: datetime | None = None, seed: int | None = None) -> Character:
+    """A new life for the player (first sign-in, or after a death); the account keeps everything else.
+
+    `seed` fixes the life (the engine is deterministic): tests and tools pass one, players get a random one.
+    """
     now = now or timezone.now()
     content = content_service.current()
-    seed = secrets.randbits(62)
+    seed = secrets.randbits(62) if seed is None else seed
     born_at = (seed % 360) * engine.DAY
     state = engine.new_life(seed, born_at, content)
     Character.objects.filter(current_of_id=player_id).update(current_of=None)  # the life before stays as it was

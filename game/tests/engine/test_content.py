@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pydantic
 import pytest
 import yaml
 
@@ -60,7 +61,7 @@ def test_from_dicts_builds_the_same_content(content):
 def test_content_is_immutable(content):
     with pytest.raises(TypeError):
         content.events["x"] = None  # type: ignore[index]
-    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
         content.config.energy.regen_per_hour = 99  # type: ignore[misc]
 
 
