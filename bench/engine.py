@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baolife.settings.local")
 
 from game import engine
+from game.content_files import load_content
 
 
 def main() -> None:
@@ -24,7 +25,7 @@ def main() -> None:
     parser.add_argument("--lives", type=int, default=1000)
     parser.add_argument("--age-years", type=int, default=20)
     args = parser.parse_args()
-    content = engine.load_content()
+    content = load_content()
     lives = []
     for seed in range(args.lives):
         state = engine.new_life(seed * 7919 + 1, 0, content)

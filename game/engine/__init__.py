@@ -4,7 +4,7 @@ No Django, no ORM, no wall clock, no network: everything that touches those wrap
 """
 
 from .api import advance, apply_activity, apply_choice, apply_energy, apply_talk
-from .content import Content, load_content
+from .content import Content
 from .errors import (
     BadInput,
     Busy,
@@ -59,6 +59,5 @@ __all__ = [
     "apply_choice",
     "apply_energy",
     "apply_talk",
-    "load_content",
     "new_life",
 ]

@@ -10,7 +10,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
-from game.engine.content import Content, read_content_files
+from game.content_files import read_content_files
+from game.engine.content import Content
 from game.models import ContentEntry
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -24,7 +25,7 @@ def _key_of(kind: str, entry: dict[str, Any], index: int) -> str:
     return str(entry.get("id") or entry.get("key") or f"{index:04d}") if kind != "replies" else f"{index:04d}"
 
 
-read_files = read_content_files  # the engine's reader: one place knows the files' shape
+read_files = read_content_files  # one place knows the files' shape (game/content_files.py)
 
 
 def validate(data: dict[str, Any]) -> Content:

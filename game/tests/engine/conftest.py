@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from game.engine import YEAR, Content, LifeState, advance, load_content, new_life
+from game.content_files import load_content
+from game.engine import YEAR, Content, LifeState, advance, new_life
 
 _CACHE: dict[tuple[int, int], LifeState] = {}
 

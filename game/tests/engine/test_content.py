@@ -9,8 +9,8 @@ import pydantic
 import pytest
 import yaml
 
-from game.engine import Content, ContentError, load_content
-from game.engine.content import DEFAULT_PATH
+from game.content_files import DEFAULT_PATH, load_content
+from game.engine import Content, ContentError
 
 
 def _raw() -> dict:
