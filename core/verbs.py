@@ -42,6 +42,7 @@ class Verb:
     call: Handler
     blank: Params | None = None  # the one valid instance of a model without fields
     checks_session: bool = False  # re-check the sign-in (ban, logout) before every call: it moves diamonds
+    module: str = ""  # where the handler lives (the generated docs name its app)
 
     def __post_init__(self) -> None:
         if self.blank is None and not self.model.model_fields:
@@ -66,7 +67,7 @@ def verb(
         if name in REGISTRY:
             raise RuntimeError(f"verb {name!r} registered twice")
         call = fn if is_async else database_sync_to_async(fn)
-        REGISTRY[name] = Verb(name=name, model=model, call=call, checks_session=moves_diamonds)
+        REGISTRY[name] = Verb(name=name, model=model, call=call, checks_session=moves_diamonds, module=fn.__module__)
         return fn
 
     return register
