@@ -109,17 +109,3 @@ def redeem_store_purchase(*, player_id: int, purchase: VerifiedPurchase, purchas
     if purchase.store == "google":
         transaction.on_commit(lambda: acknowledge_google_purchase.delay(purchase.transaction_id), robust=True)
     return reply
-
-
-def purchase_diamonds(
-    *, player_id: int, platform: str, product_id: str, signed_transaction: str | None, purchase_token: str | None
-) -> dict[str, Any]:
-    """Verify, then redeem (the handler runs the two steps on different threads)."""
-    purchase = verify_store_purchase(
-        player_id=player_id,
-        platform=platform,
-        product_id=product_id,
-        signed_transaction=signed_transaction,
-        purchase_token=purchase_token,
-    )
-    return redeem_store_purchase(player_id=player_id, purchase=purchase, purchase_token=purchase_token or "")

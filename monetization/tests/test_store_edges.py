@@ -10,8 +10,8 @@ from core.errors import GameError
 from core.testing import run_concurrently
 from game.tests.wsclient import signed_in
 from monetization.models import DiamondTransaction
-from monetization.services import purchases, stores
-from monetization.tests.test_store_purchases import buy_google, play  # noqa: F401 - fixture
+from monetization.services import stores
+from monetization.tests.test_store_purchases import buy, buy_google, play  # noqa: F401 - fixture
 
 Reason = DiamondTransaction.Reason
 
@@ -57,13 +57,7 @@ def test_a_store_left_out_of_stores_is_not_offered(make_player, settings):
     settings.STORES = ["google"]
     player, _ = make_player()
     with pytest.raises(GameError) as refused:
-        purchases.purchase_diamonds(
-            player_id=player.pk,
-            platform="apple",
-            product_id="com.baolife.diamonds.600",
-            signed_transaction="x.y.z",
-            purchase_token=None,
-        )
+        buy(player.pk, platform="apple", product_id="com.baolife.diamonds.600", signed_transaction="x.y.z")
     assert refused.value.code == "unavailable" and "not offered" in refused.value.message
 
 

@@ -7,6 +7,7 @@ from django.db import connection
 
 from core.errors import GameError
 from core.testing import run_concurrently
+from core.verbs import load_all
 from monetization.models import DiamondTransaction, ProcessedTransaction, StoreNotification
 from monetization.services import ledger, purchases, store_sync, stores
 from monetization.tests.stores.fakeapple import BUNDLE_ID, FakeAppleCA, notification_payload, transaction_payload
@@ -55,10 +56,24 @@ def apple_tx(ca: FakeAppleCA, transaction_id: str = "2000000000000001", **overri
     )
 
 
-def buy_apple(player_id: int, signed: str, product_id: str = PACK) -> dict:
-    return purchases.purchase_diamonds(
-        player_id=player_id, platform="apple", product_id=product_id, signed_transaction=signed, purchase_token=None
+def buy(player_id: int, **params: object) -> dict:
+    """The two steps the `purchase_diamonds` verb runs (monetization/handlers.py), in this thread:
+    the verb's own parameter model, the store's verification, then the grant."""
+    request = load_all()["purchase_diamonds"].model.model_validate(params)
+    purchase = purchases.verify_store_purchase(
+        player_id=player_id,
+        platform=request.platform,
+        product_id=request.product_id,
+        signed_transaction=request.signed_transaction,
+        purchase_token=request.purchase_token,
     )
+    return purchases.redeem_store_purchase(
+        player_id=player_id, purchase=purchase, purchase_token=request.purchase_token or ""
+    )
+
+
+def buy_apple(player_id: int, signed: str, product_id: str = PACK) -> dict:
+    return buy(player_id, platform="apple", product_id=product_id, signed_transaction=signed)
 
 
 @pytest.mark.django_db
@@ -181,9 +196,7 @@ def play_purchase(stub: PlayStub, token: str, state: int = 0, order: str = "GPA.
 
 
 def buy_google(player_id: int, token: str) -> dict:
-    return purchases.purchase_diamonds(
-        player_id=player_id, platform="google", product_id=PACK, signed_transaction=None, purchase_token=token
-    )
+    return buy(player_id, platform="google", product_id=PACK, purchase_token=token)
 
 
 @pytest.mark.django_db
