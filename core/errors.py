@@ -35,6 +35,11 @@ HTTP_STATUS = {
 }
 
 
+def error_payload(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The protocol's error object, for the socket and HTTP alike: `{"code", "message", ...extra}`."""
+    return {"code": code, "message": message, **extra}
+
+
 class GameError(Exception):
     """A refusal with a protocol error code; `extra` fields go into the error object as they are."""
 
@@ -48,7 +53,7 @@ class GameError(Exception):
         self._http_status = http_status  # when the HTTP status says more than the code (413, 415)
 
     def as_error(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, **self.extra}
+        return error_payload(self.code, self.message, **self.extra)
 
     @property
     def http_status(self) -> int:

@@ -7,7 +7,6 @@ The consumer knows no verb: `core.verbs` maps each frame's `type` to an app's ha
 """
 
 import asyncio
-import json
 import logging
 from typing import Any
 
@@ -21,43 +20,17 @@ from pydantic import ValidationError
 from core import connections, outages, presence
 from core import redis as shared_redis
 from core.clientaddr import scope_ip
-from core.errors import ClosesSocket, GameError
-from core.jsonvalues import may_hold_surrogates, unencodable_fields
+from core.errors import ClosesSocket, GameError, error_payload
 from core.pushes import player_group, token_group
 from core.ratelimit import LocalBucket, PlayerLease
 from core.reporting import report_exception
 from core.verbs import Context, load_all
+from core.ws import frames
 from game.services import live
 from game.socket_watch import watch
 
 logger = logging.getLogger("baolife.ws")
-_ENVELOPE = ("type", "id")
 CLOSE_SOCKET_LIMIT = 4008
-
-try:  # the C scanner, called directly: `json.loads` goes through two Python frames per call
-    from json.scanner import c_make_scanner
-
-    _scan = c_make_scanner(json.JSONDecoder())
-
-    def _loads(text: str) -> Any:
-        """json.loads(text): the scanner when it takes the whole text, else json.loads itself."""
-        try:
-            value, end = _scan(text, 0)
-        except (StopIteration, ValueError, RecursionError):
-            return json.loads(text)  # leading whitespace, or invalid: json.loads' own answer
-        return value if end == len(text) else json.loads(text)
-except ImportError:  # pragma: no cover - CPython always has it
-    _loads = json.loads
-
-try:  # the C encoder, built once: `JSONEncoder.encode` builds one per call (docs/performance.md)
-    from json.encoder import c_make_encoder, encode_basestring
-
-    _encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",", False, False, True)
-
-    def _dumps(payload: dict) -> str:
-        return "".join(_encode(payload, 0))
-except ImportError:  # pragma: no cover - CPython always has it
-    _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _server_send(send: Any) -> Any:
@@ -212,56 +185,17 @@ class PlayConsumer:
     async def _reply(self, payload: dict) -> None:
         if self.closed:  # a close (ban, logout, heartbeat) landed while the frame ran: nothing more goes out
             return
-        await self.send({"type": "websocket.send", "text": _dumps(payload)})
+        await self.send({"type": "websocket.send", "text": frames.encode(payload)})
 
     async def _error(self, verb: str, rid: Any, error: dict) -> None:
-        await self._reply({"type": verb, "id": rid, "ok": False, "error": error})
+        await self._reply(frames.error_frame(verb, rid, error))
 
     async def _on_frame(self, text: str | None, data: bytes | None) -> None:
-        if text is None:
-            await self._error("error", None, {"code": "bad_request", "message": "Send text frames, not binary."})
+        parsed = frames.parse(text, self.max_frame_bytes)
+        if isinstance(parsed, frames.Refusal):
+            await self._error(parsed.verb, parsed.rid, parsed.error)
             return
-        if len(text) > self.max_frame_bytes // 4 and len(text.encode()) > self.max_frame_bytes:
-            error = {"code": "bad_request", "message": "Frame larger than 64 KiB.", "fields": ["frame"]}
-            await self._error("error", None, error)
-            return
-        try:
-            frame = _loads(text)
-        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
-            await self._error("error", None, {"code": "bad_request", "message": "Frame is not valid JSON."})
-            return
-        if not isinstance(frame, dict):
-            await self._error("error", None, {"code": "bad_request", "message": "Frame is not a JSON object."})
-            return
-        if may_hold_surrogates(text):
-            bad = unencodable_fields(frame)
-            if bad:  # a lone surrogate cannot be sent back: nothing unencodable is echoed
-                safe = not {"type", "id", "keys"} & set(bad)
-                await self._error(
-                    frame["type"] if safe and isinstance(frame.get("type"), str) else "error",
-                    frame.get("id") if safe else None,
-                    {
-                        "code": "bad_request",
-                        "message": "Strings must be valid Unicode (no lone surrogates).",
-                        "fields": bad,
-                    },
-                )
-                return
-        verb_name = frame.get("type")
-        rid = frame.get("id")
-        if rid is not None and (not isinstance(rid, str) or len(rid) > 64):
-            message = "`id` must be a string of at most 64 characters."
-            await self._error(
-                verb_name if isinstance(verb_name, str) else "error",
-                None,
-                {"code": "bad_request", "message": message, "fields": ["id"]},
-            )
-            return
-        if not isinstance(verb_name, str) or not verb_name:
-            await self._error(
-                "error", rid, {"code": "bad_request", "message": "`type` is required.", "fields": ["type"]}
-            )
-            return
+        verb_name, rid = parsed.verb, parsed.rid
         retry = self.bucket.take()
         if retry is None and self.lease is not None and shared_redis.available():
             try:
@@ -271,16 +205,14 @@ class PlayConsumer:
                 retry = None
         if retry is not None:
             await self._error(
-                verb_name,
-                rid,
-                {"code": "rate_limited", "message": "Too many requests.", "retry_after": round(retry, 3)},
+                verb_name, rid, error_payload("rate_limited", "Too many requests.", retry_after=round(retry, 3))
             )
             return
         if self.ctx is None:
             if verb_name == "auth":
-                await self._auth_frame(frame, rid)
+                await self._auth_frame(parsed)
             else:
-                await self._error(verb_name, rid, {"code": "unauthenticated", "message": "Send `auth` first."})
+                await self._error(verb_name, rid, error_payload("unauthenticated", "Send `auth` first."))
             return
         try:
             presence.touch(self.ctx.player_id)
@@ -288,21 +220,22 @@ class PlayConsumer:
             pass
         verb = self.verbs.get(verb_name)
         if verb is None:
-            await self._error(verb_name, rid, {"code": "unknown_type", "message": f"No verb {verb_name!r}."})
+            await self._error(verb_name, rid, error_payload("unknown_type", f"No verb {verb_name!r}."))
             return
         try:
-            if verb.blank is not None and len(frame) == 1 + ("id" in frame):
+            if verb.blank is not None and parsed.bare:
                 params = verb.blank  # a verb without parameters, sent without any: nothing to validate
             else:
-                params = verb.model.model_validate({k: v for k, v in frame.items() if k not in _ENVELOPE})
+                params = verb.model.model_validate(parsed.params())
             if verb.checks_session:  # it moves diamonds: a ban or logout missed by the pushes stops it here
                 await database_sync_to_async(live.require_live_session)(
                     player_id=self.ctx.player_id, token_id=self.ctx.token_id
                 )
             data = await verb.call(self.ctx, params)
         except ValidationError as exc:
-            error = {"code": "bad_request", "message": "Invalid parameters.", "fields": _field_names(exc)}
-            await self._error(verb_name, rid, error)
+            await self._error(
+                verb_name, rid, error_payload("bad_request", "Invalid parameters.", fields=_field_names(exc))
+            )
             return
         except ClosesSocket as exc:
             await self._error(verb_name, rid, exc.as_error())
@@ -316,22 +249,24 @@ class PlayConsumer:
                 await self._error(verb_name, rid, outages.unavailable().as_error())
                 return
             ref = report_exception(exc, player_id=self.ctx.player_id, where=f"ws:{verb_name}")
-            await self._error(verb_name, rid, {"code": "internal", "message": "Server error.", "ref": ref})
+            await self._error(verb_name, rid, error_payload("internal", "Server error.", ref=ref))
             return
-        await self._reply({"type": verb_name, "id": rid, "ok": True, "data": data})
+        await self._reply(frames.reply_frame(verb_name, rid, data))
 
-    async def _auth_frame(self, frame: dict, rid: Any) -> None:
+    async def _auth_frame(self, request: frames.Envelope) -> None:
+        rid = request.rid
         try:
-            params = self.verbs["auth"].model.model_validate({k: v for k, v in frame.items() if k not in _ENVELOPE})
+            params = self.verbs["auth"].model.model_validate(request.params())
         except ValidationError as exc:
-            error = {"code": "bad_request", "message": "Invalid parameters.", "fields": _field_names(exc)}
-            await self._error("auth", rid, error)
+            await self._error(
+                "auth", rid, error_payload("bad_request", "Invalid parameters.", fields=_field_names(exc))
+            )
             return
         self.authenticating = True  # from here on the sign-in deadline waits for this `auth`
         try:
             found = await database_sync_to_async(live.token_owner)(params.token)
             if found is None:
-                await self._error("auth", rid, {"code": "unauthenticated", "message": "Invalid or expired token."})
+                await self._error("auth", rid, error_payload("unauthenticated", "Invalid or expired token."))
                 return
             if not self.closed:
                 await self._authenticate(found[0], token_id=found[1], rid=rid)
@@ -343,7 +278,7 @@ class PlayConsumer:
                 await self._error("auth", rid, outages.unavailable().as_error())
                 return
             ref = report_exception(exc, player_id=None, where="ws:auth")
-            await self._error("auth", rid, {"code": "internal", "message": "Server error.", "ref": ref})
+            await self._error("auth", rid, error_payload("internal", "Server error.", ref=ref))
         finally:
             self.authenticating = False
 
