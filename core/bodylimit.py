@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
+from core.errors import error_payload
+
 
 class ApiBodyLimit:
     def __init__(self, app: Any) -> None:
@@ -18,7 +20,7 @@ class ApiBodyLimit:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/api/") and self._too_large(scope):
             limit = settings.API_MAX_BODY_BYTES
-            body = json.dumps({"error": {"code": "bad_request", "message": f"The body is larger than {limit} bytes."}})
+            body = json.dumps({"error": error_payload("bad_request", f"The body is larger than {limit} bytes.")})
             await send(
                 {
                     "type": "http.response.start",

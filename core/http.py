@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from core import outages
 from core.clientaddr import request_ip
-from core.errors import GameError
+from core.errors import GameError, error_payload
 from core.jsonvalues import may_hold_surrogates, unencodable_fields
 from core.reporting import report_exception
 
@@ -105,7 +105,7 @@ def api(*methods: str) -> Callable:
         def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
                 response = JsonResponse(
-                    {"error": {"code": "bad_request", "message": f"Use {', '.join(methods)}."}}, status=405
+                    {"error": error_payload("bad_request", f"Use {', '.join(methods)}.")}, status=405
                 )
                 response["Allow"] = ", ".join(methods)
                 return response
@@ -119,7 +119,7 @@ def api(*methods: str) -> Callable:
                 if outages.is_outage(exc):
                     return error_response(outages.unavailable())
                 ref = report_exception(exc, player_id=None, where=f"http:{request.path}")
-                return JsonResponse({"error": {"code": "internal", "message": "Server error.", "ref": ref}}, status=500)
+                return JsonResponse({"error": error_payload("internal", "Server error.", ref=ref)}, status=500)
 
         return inner
 
@@ -129,5 +129,5 @@ def api(*methods: str) -> Callable:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 in the protocol's error shape for the API, Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "not_found", "message": "No such endpoint."}}, status=404)
+        return JsonResponse({"error": error_payload("not_found", "No such endpoint.")}, status=404)
     return page_not_found(request, exception)
