@@ -42,6 +42,7 @@ def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key:
         verb="purchase_energy_refill",
         params={"refill_type": refill_type},
         fn=buy,
+        lock=lambda: life.living_character(player_id=player_id),  # the lock order: the life first
     )
 
 
@@ -55,7 +56,12 @@ def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str |
             return _skip(player_id=player_id, skip_type=skip_type, item=item)
 
     return idempotency.run_once(
-        player_id=player_id, key=idempotency_key, verb="purchase_time_skip", params={"skip_type": skip_type}, fn=buy
+        player_id=player_id,
+        key=idempotency_key,
+        verb="purchase_time_skip",
+        params={"skip_type": skip_type},
+        fn=buy,
+        lock=lambda: life.living_character(player_id=player_id),  # the lock order: the life first
     )
 
 

@@ -4,11 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from game import hooks
 from game.models import Character
-from game.services import life
+from game.services import actions, life
 from monetization.models import DiamondTransaction
 
 pytestmark = pytest.mark.django_db
@@ -53,23 +52,23 @@ def test_handlers_run_in_order_and_milestones_pay_through_the_ledger(make_player
 
 
 def test_a_failing_handler_rolls_the_life_save_back(make_player):
+    """A handler runs inside the life's save: if it fails, the whole action is undone."""
     player, _ = make_player()
-    character = life.current_character(player_id=player.pk, lock=False)
+    life.current_character(player_id=player.pk, lock=False)
+    before = Character.objects.get(current_of_id=player.pk)
 
-    @hooks.on_outcome("milestone", order=200, name="test.broken")
+    @hooks.on_outcome("activity", order=200, name="test.broken")
     def broken(outcome: hooks.LifeOutcome) -> None:
         raise RuntimeError("a handler failed")
 
     try:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            Character.objects.filter(pk=character.pk).update(name="Changed")
-            life.after_side_effects(
-                character=character, before=character.state, event_dicts=[_milestone()], now=character.anchor_real
-            )
+        with pytest.raises(RuntimeError, match="a handler failed"):
+            actions.do_activity(player_id=player.pk, activity="nap")
     finally:
         hooks.unregister("test.broken")
-    assert Character.objects.get(pk=character.pk).name != "Changed"
-    assert not DiamondTransaction.objects.filter(player_id=player.pk).exists()
+    after = Character.objects.get(pk=before.pk)
+    assert (after.state, after.game_clock) == (before.state, before.game_clock)  # no nap happened
+    assert actions.do_activity(player_id=player.pk, activity="nap")["events"][0]["kind"] == "activity"
 
 
 def test_unknown_kinds_are_refused_at_registration():

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import Player
 from core.errors import GameError
@@ -26,9 +27,12 @@ def rich_player(make_player):
 
 
 def set_energy(player: Player, value: float) -> None:
+    """Set the energy and stop the life's clock for the test (its anchor an hour ahead): a game hour
+    is 10 real seconds, and a step crossed mid-test would regenerate energy."""
     character = Character.objects.get(current_of_id=player.pk)
-    character.state = {**character.state, "energy": value}
-    character.save(update_fields=["state"])
+    character.state = {**character.state, "energy": value, "busy_until": 0}
+    character.anchor_game, character.anchor_real = character.game_clock, timezone.now() + timedelta(hours=1)
+    character.save(update_fields=["state", "anchor_game", "anchor_real"])
 
 
 def energy(player: Player) -> float:
@@ -273,3 +277,20 @@ def test_without_unlimited_energy_talk_is_refused_when_tired(rich_player):
     with pytest.raises(GameError) as refused:
         actions.talk(player_id=rich_player.pk, person_id=parent, text="hello")
     assert refused.value.code == "insufficient_energy"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_keyed_purchases_of_one_player_neither_deadlock_nor_fail(make_player):
+    """Each key's record row used to be inserted before the life was locked: its foreign key took a
+    shared lock on the player that the purchase then upgraded, and parallel purchases deadlocked
+    (MariaDB 1213, answered `internal`). The life is locked first now."""
+    player, _ = make_player()
+    live.arrive(player.pk)
+    ledger.diamonds_credit(player_id=player.pk, amount=1000, reason=Reason.OPERATOR_GRANT)
+    results = run_concurrently(
+        10,
+        lambda i: purchases.purchase_energy_refill(player_id=player.pk, refill_type="small", idempotency_key=f"k{i}"),
+    )
+    assert [r for r in results if not isinstance(r, dict)] == []
+    assert ledger.balance(player_id=player.pk).diamonds == 1000 - 10 * 10
+    assert IdempotencyRecord.objects.filter(player_id=player.pk).count() == 10

@@ -33,14 +33,27 @@ def _replay(record: IdempotencyRecord, params_hash: str) -> dict[str, Any]:
 
 
 def run_once(
-    *, player_id: int, key: str | None, verb: str, params: dict[str, Any], fn: Callable[[], dict[str, Any]]
+    *,
+    player_id: int,
+    key: str | None,
+    verb: str,
+    params: dict[str, Any],
+    fn: Callable[[], dict[str, Any]],
+    lock: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
-    """Run `fn` in one transaction, at most once per (player, key); a repeat gets the first reply."""
+    """Run `fn` in one transaction, at most once per (player, key); a repeat gets the first reply.
+
+    `lock` takes the purchase's row locks before the key's record is written: the record's foreign
+    key takes a shared lock on the player, and a purchase that locked the life only afterwards, then
+    upgraded the player's lock, deadlocked with a parallel one (docs/economy.md, lock order).
+    """
     if not key:
         with transaction.atomic():
             return fn()
     key_hash, params_hash = _digest(player_id, key), _digest(verb, params)
     with transaction.atomic():
+        if lock is not None:
+            lock()
         try:
             with transaction.atomic():  # savepoint: only the key's own uniqueness is caught here
                 record = IdempotencyRecord.objects.create(
