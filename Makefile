@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= baolife.settings.local
 
-.PHONY: run test install lint format bench worker beat migrate content clean
+.PHONY: run test install lint format typecheck bench worker beat migrate content clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v pkg-config >/dev/null && pkg-config --exists mysqlclient 2>/dev/null || ./scripts/system-deps.sh
@@ -36,6 +36,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy core accounts/services accounts/selectors.py game/services game/selectors.py game/engine \
+		monetization/services monetization/selectors.py
 
 format: install
 	$(BIN)/ruff format .

@@ -154,7 +154,7 @@ def init_sentry(*, dsn: str, environment: str, release: str) -> bool:
             "queues": False,
             "stack_frame_variables": {"mode": "denylist", "terms": _FRAME_VARIABLE_DENYLIST},
         },
-        before_send=before_send,
-        before_send_transaction=before_send,
+        before_send=before_send,  # type: ignore[arg-type]  # Event is a TypedDict over the same dict
+        before_send_transaction=before_send,  # type: ignore[arg-type]
     )
     return True

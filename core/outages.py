@@ -20,7 +20,9 @@ _MYSQL_CONNECTION_ERRORS = {2002, 2003, 2006, 2013, 2055}
 def is_outage(exc: BaseException) -> bool:
     """True when `exc` says a dependency is unreachable (not a bug, not bad input)."""
     seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        exc = found
         seen.add(id(exc))
         if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
             return True
@@ -29,7 +31,7 @@ def is_outage(exc: BaseException) -> bool:
         if isinstance(exc, db_utils.OperationalError | db_utils.InterfaceError) and exc.args:
             if exc.args[0] in _MYSQL_CONNECTION_ERRORS:
                 return True
-        exc = exc.__cause__ or exc.__context__
+        found = exc.__cause__ or exc.__context__
     return False
 
 

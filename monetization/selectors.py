@@ -26,6 +26,5 @@ def diamond_history(*, player_id: int, limit: int = 20, before: int | None = Non
     )
     more = len(page) > limit
     page = page[:limit]
-    for row in page:
-        row["created_at"] = row["created_at"].isoformat()
-    return {"transactions": page, "next_before": page[-1]["id"] if more and page else None}
+    transactions = [{**row, "created_at": row["created_at"].isoformat()} for row in page]
+    return {"transactions": transactions, "next_before": page[-1]["id"] if more and page else None}

@@ -16,7 +16,7 @@ ENVELOPE = ("type", "id")
 MAX_ID_LENGTH = 64
 
 try:  # the C scanner, called directly: `json.loads` goes through two Python frames per call
-    from json.scanner import c_make_scanner
+    from json.scanner import c_make_scanner  # type: ignore[attr-defined]
 
     _scan = c_make_scanner(json.JSONDecoder())
 
@@ -28,17 +28,17 @@ try:  # the C scanner, called directly: `json.loads` goes through two Python fra
             return json.loads(text)  # leading whitespace, or invalid: json.loads' own answer
         return value if end == len(text) else json.loads(text)
 except ImportError:  # pragma: no cover - CPython always has it
-    loads = json.loads
+    loads = json.loads  # type: ignore[assignment]
 
 try:  # the C encoder, built once: `JSONEncoder.encode` builds one per call (docs/performance.md)
-    from json.encoder import c_make_encoder, encode_basestring
+    from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 
     _encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",", False, False, True)
 
     def encode(payload: dict) -> str:
         return "".join(_encode(payload, 0))
 except ImportError:  # pragma: no cover - CPython always has it
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # type: ignore[assignment]
 
 
 @dataclass(slots=True)

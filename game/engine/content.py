@@ -432,9 +432,10 @@ def _many(model: type[_Model], data: Any, source: str, *, keyed: bool = True) ->
         except ValidationError as exc:
             raise ContentError(f"{source}: entry #{i} (id={label!r}): {_fmt(exc)}") from exc
         if keyed:
-            if obj.id in out:
-                raise ContentError(f"{source}: entry #{i} (id={obj.id!r}): duplicate id")
-            out[obj.id] = obj
+            key = getattr(obj, "id")  # noqa: B009 - every keyed model has an `id`; _Model itself does not
+            if key in out:
+                raise ContentError(f"{source}: entry #{i} (id={key!r}): duplicate id")
+            out[key] = obj
         else:
             seq.append(obj)
     return out if keyed else seq

@@ -32,7 +32,9 @@ def extend_unlimited(*, player_id: int, hours: int, now: datetime | None = None)
     Player.objects.filter(pk=player_id).exclude(unlimited_energy_until__gt=now).update(
         unlimited_energy_until=now + span
     )
-    return Player.objects.values_list("unlimited_energy_until", flat=True).get(pk=player_id)
+    until = Player.objects.values_list("unlimited_energy_until", flat=True).get(pk=player_id)
+    assert until is not None  # just set above
+    return until
 
 
 def add_energy(*, character: Character, amount: float, now: datetime | None = None) -> float:

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Player
@@ -116,9 +116,11 @@ def save_many(characters: list[Character], now: datetime) -> None:
     """
     if not characters:
         return
-    fields = [Character._meta.get_field(name) for name in _SAVE_FIELDS]
+    fields: list[models.Field] = [
+        f for f in (Character._meta.get_field(name) for name in _SAVE_FIELDS) if isinstance(f, models.Field)
+    ]
     table = connection.ops.quote_name(Character._meta.db_table)
-    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    columns = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in fields)
     rows = []
     for character in characters:
         character.updated_at = now
@@ -199,7 +201,8 @@ def sync_people_many(lives: list[tuple[Character, list[dict], list[dict]]]) -> N
         )
         if (row.character_id, row.person_id) in wanted
     }
-    create, update = [], []
+    create: list[Person] = []
+    update: list[Person] = []
     for character, p in changed:
         row = existing.get((character.pk, p["id"])) or Person(character=character, person_id=p["id"])
         row.name, row.relation, row.age_years = p["name"], p["relation"], p.get("age", 0)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
-STORE_APPLE = "apple"
-STORE_GOOGLE = "google"
-ENV_PRODUCTION = "production"
-ENV_SANDBOX = "sandbox"
+STORE_APPLE: Final = "apple"
+STORE_GOOGLE: Final = "google"
+ENV_PRODUCTION: Final = "production"
+ENV_SANDBOX: Final = "sandbox"
 
 Store = Literal["apple", "google"]
 StoreEnvironment = Literal["production", "sandbox"]
