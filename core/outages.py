@@ -15,6 +15,7 @@ WS_TRY_AGAIN_LATER = 1013  # RFC 6455: the server cannot serve the socket now; r
 # MySQL client errors meaning "no server": can't connect (2002, 2003), gone away (2006),
 # lost the connection (2013), and MariaDB's "server has gone away" on a closed socket (2055).
 _MYSQL_CONNECTION_ERRORS = {2002, 2003, 2006, 2013, 2055}
+_MYSQL_DEADLOCK = 1213
 
 
 def is_outage(exc: BaseException) -> bool:
@@ -29,8 +30,8 @@ def is_outage(exc: BaseException) -> bool:
         if isinstance(exc, ConnectionRefusedError | ConnectionResetError):
             return True
         if isinstance(exc, db_utils.OperationalError | db_utils.InterfaceError) and exc.args:
-            if exc.args[0] in _MYSQL_CONNECTION_ERRORS:
-                return True
+            if exc.args[0] in _MYSQL_CONNECTION_ERRORS or exc.args[0] == _MYSQL_DEADLOCK:
+                return True  # a deadlock still there after the retries (core/dbretry.py): try again later
         found = exc.__cause__ or exc.__context__
     return False
 

@@ -13,6 +13,8 @@ from channels.db import database_sync_to_async
 from django.apps import apps
 from pydantic import BaseModel, ConfigDict
 
+from core.dbretry import retry_on_deadlock
+
 
 class Params(BaseModel):
     """Base of every verb's parameter model: unknown fields are refused, not ignored."""
@@ -66,7 +68,7 @@ def verb(
     def register(fn: Callable) -> Callable:
         if name in REGISTRY:
             raise RuntimeError(f"verb {name!r} registered twice")
-        call = fn if is_async else database_sync_to_async(fn)
+        call = fn if is_async else database_sync_to_async(retry_on_deadlock(fn))
         REGISTRY[name] = Verb(name=name, model=model, call=call, checks_session=moves_diamonds, module=fn.__module__)
         return fn
 
