@@ -11,11 +11,10 @@ In an app's `tasks.py`:
 Each job's body calls one service and is idempotent, so an extra or overlapping run changes nothing.
 """
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
+from core.discovery import import_from_every_app
 
 
 @dataclass(frozen=True)
@@ -46,12 +45,7 @@ def periodic(name: str, *, every_seconds: float) -> Callable[[Callable], Callabl
 
 def periodic_jobs() -> dict[str, PeriodicJob]:
     """Every app's periodic jobs (importing each installed app's `tasks` module once)."""
-    for config in apps.get_app_configs():
-        try:
-            importlib.import_module(f"{config.name}.tasks")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.tasks":
-                raise
+    import_from_every_app("tasks")
     return PERIODIC_JOBS
 
 

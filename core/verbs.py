@@ -4,16 +4,15 @@ The consumer knows no verb; it looks the frame's `type` up here, validates the
 parameters with the verb's pydantic model and calls the handler.
 """
 
-import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
-from django.apps import apps
 from pydantic import BaseModel, ConfigDict
 
 from core.dbretry import retry_on_deadlock
+from core.discovery import import_from_every_app
 
 
 class Params(BaseModel):
@@ -77,12 +76,7 @@ def verb(
 
 def load_all() -> dict[str, Verb]:
     """Import every installed app's `handlers` module once, so their verbs register."""
-    for config in apps.get_app_configs():
-        try:
-            importlib.import_module(f"{config.name}.handlers")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.handlers":
-                raise
+    import_from_every_app("handlers")
     return REGISTRY
 
 

@@ -8,12 +8,11 @@ run in ascending `order`, then by name; `python manage.py life_hooks` prints the
 signals: a reader follows the chain from `game.services.life.after_side_effects` to here.
 """
 
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
+from core.discovery import import_from_every_app
 
 # The outcome kinds the engine produces (its events' `kind`), and what they carry in `data`.
 KINDS = frozenset(
@@ -82,12 +81,7 @@ def load_all() -> list[Registration]:
     """Import every installed app's `life_hooks` module once; the handlers in the order they run."""
     global _ordered
     if _ordered is None:
-        for config in apps.get_app_configs():
-            try:
-                importlib.import_module(f"{config.name}.life_hooks")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.life_hooks":
-                    raise
+        import_from_every_app("life_hooks")
         _ordered = sorted(REGISTRY.values(), key=lambda r: (r.order, r.name))
     return _ordered
 

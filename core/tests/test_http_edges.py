@@ -3,15 +3,14 @@ the health probe under load, and the Content-Security-Policy on HTML pages."""
 
 import asyncio
 import json
-from typing import Any
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from django.contrib.auth import get_user_model
 
 from accounts.models import Player
 from core import health
 from core.clientaddr import client_address
+from core.testing import asgi_http
 
 pytestmark = pytest.mark.django_db
 
@@ -65,30 +64,6 @@ def test_client_address_is_the_rightmost_untrusted_hop(settings, peer, header, t
     assert client_address(peer, header) == expected
 
 
-async def _asgi_get(app: Any, path: str) -> int:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
-    communicator = ApplicationCommunicator(app, scope)
-    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
-    start = await communicator.receive_output(timeout=10)
-    while (await communicator.receive_output(timeout=10)).get("more_body"):
-        pass
-    await communicator.wait()
-    return start["status"]
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 async def test_health_ready_runs_its_checks_once_for_a_burst(asgi_app, monkeypatch, settings):
@@ -97,8 +72,8 @@ async def test_health_ready_runs_its_checks_once_for_a_burst(asgi_app, monkeypat
     calls = []
     real = health._database
     monkeypatch.setattr(health, "_database", lambda: (calls.append(1), real())[1])
-    codes = await asyncio.gather(*(_asgi_get(asgi_app, "/health/ready") for _ in range(50)))
-    assert set(codes) == {200}
+    answers = await asyncio.gather(*(asgi_http(asgi_app, "GET", "/health/ready") for _ in range(50)))
+    assert {status for status, _ in answers} == {200}
     assert len(calls) == 1
 
 
@@ -124,27 +99,10 @@ def test_html_pages_send_a_content_security_policy(client):
 
 @pytest.mark.asyncio
 async def test_a_declared_oversize_body_is_refused_before_it_is_read(asgi_app):
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/api/auth/login",
-        "raw_path": b"/api/auth/login",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), (b"content-length", b"3000000")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
-    communicator = ApplicationCommunicator(asgi_app, scope)
-    await communicator.send_input({"type": "http.request", "body": b"{}", "more_body": True})  # and no more
-    start = await communicator.receive_output(timeout=2)
-    body = await communicator.receive_output(timeout=2)
-    assert start["status"] == 413
-    assert json.loads(body["body"])["error"]["code"] == "bad_request"
-    await communicator.wait()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"3000000")]
+    status, body = await asgi_http(asgi_app, "POST", "/api/auth/login", body=b"{}", headers=headers, more_body=True)
+    assert status == 413  # answered while the client has sent 2 of the 3,000,000 bytes it announced
+    assert json.loads(body)["error"]["code"] == "bad_request"
 
 
 def test_unknown_api_paths_answer_json_404_also_with_debug_on(client, settings):

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import sentry_sdk
 from asgiref.sync import sync_to_async
-from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 
 from accounts.services import login as login_service
 from accounts.services import signup
 from baolife.sentry import FILTERED, before_send, init_sentry, scrub_text
+from core.testing import asgi_http
 from core.verbs import REGISTRY, NoParams, Verb
 from game.tests.wsclient import signed_in
 
@@ -260,32 +260,7 @@ async def test_websocket_handler_crash_reaches_sentry_with_ref_and_without_pii(
 
 async def _asgi_post(app: Any, path: str, body: bytes, headers: list[tuple[bytes, bytes]]) -> tuple[int, bytes]:
     """One HTTP request through the real ASGI application, from a client address on the internet."""
-    path, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"testserver"), *headers],
-        "client": (IP, 51515),
-        "server": ("127.0.0.1", 8000),
-    }
-    communicator = ApplicationCommunicator(app, scope)
-    await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
-    start = await communicator.receive_output(timeout=10)
-    content = b""
-    while True:
-        message = await communicator.receive_output(timeout=10)
-        content += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await communicator.wait()
-    return start["status"], content
+    return await asgi_http(app, "POST", path, body=body, headers=headers, client=IP)
 
 
 @pytest.mark.django_db(transaction=True)
