@@ -26,6 +26,7 @@ from core.ratelimit import LocalBucket, PlayerLease
 from core.reporting import report_exception
 from core.verbs import Context, load_all
 from core.ws import frames
+from core.ws.outbox import Outbox
 from game.services import live
 from game.socket_watch import watch
 
@@ -72,10 +73,10 @@ class PlayConsumer:
         self.channel_name: str | None = None
         self.groups: list[str] = []
         self.tasks: set[asyncio.Task] = set()
-        self.outbox: list[dict] = []
-        self.held: list[dict] | None = None
+        self.outbox = Outbox(
+            self._send_batch, size=self.push_batch_size, delay=self.push_batch_delay, spawn=self._spawn
+        )
         self.ended = False
-        self.flush_handle: asyncio.TimerHandle | None = None
         self.address = "unknown"
         self.authenticating = False
         self.counted_unauthenticated = False
@@ -145,8 +146,7 @@ class PlayConsumer:
         self.ended = True
         self._signed_in_or_gone()
         watch.discard(self)
-        if self.flush_handle is not None:
-            self.flush_handle.cancel()
+        self.outbox.cancel()
         for task in list(self.tasks):
             task.cancel()
         await self._leave_groups()
@@ -289,7 +289,7 @@ class PlayConsumer:
         nothing overtakes the `auth` reply and the order stays oldest first. If signing in fails,
         the socket is left as it was: not signed in, in no group.
         """
-        self.held = []
+        self.outbox.hold()
         self.authenticating = True
         groups = [player_group(player_id)] + ([token_group(token_id)] if token_id else [])
         try:
@@ -298,7 +298,7 @@ class PlayConsumer:
                 await self._join(groups)
             data = await database_sync_to_async(live.sign_in)(player_id, token_id)
         except BaseException:
-            self.held = None
+            self.outbox.release()  # nothing of it is sent: the sign-in failed
             self.authenticating = False
             await self._leave_groups()
             raise
@@ -315,7 +315,7 @@ class PlayConsumer:
             waiting, kept_ids = await database_sync_to_async(live.offline_pushes)(player_id)
         except Exception as exc:
             report_exception(exc, player_id=player_id, where="ws:offline-pushes")
-        held, self.held = self.held or [], None
+        held = self.outbox.release()
         for push in waiting + held:  # what happened while away, each with its `at`, then what is new
             await self._push(push)
         await self._flush()
@@ -382,25 +382,15 @@ class PlayConsumer:
                 await self.close(int(message.get("code", 4003)), message.get("reason") or "This sign-in has ended.")
 
     async def _push(self, push: dict) -> None:
-        if self.closed:
-            return
-        if self.held is not None:
-            self.held.append(push)
-            return
-        self.outbox.append(push)
-        if len(self.outbox) >= self.push_batch_size:
-            await self._flush()
-        elif self.flush_handle is None:
-            loop = asyncio.get_running_loop()
-            self.flush_handle = loop.call_later(self.push_batch_delay, lambda: self._spawn(self._flush()))
+        if not self.closed:
+            await self.outbox.push(push)
 
     async def _flush(self) -> None:
-        if self.flush_handle is not None:
-            self.flush_handle.cancel()
-            self.flush_handle = None
-        if self.outbox and not self.closed:
-            messages, self.outbox = self.outbox, []
-            try:
-                await self._reply({"type": "batch", "messages": messages})
-            except OSError:  # the client went away mid-flush (uvicorn's ClientDisconnected)
-                self.closed = True
+        if not self.closed:
+            await self.outbox.flush()
+
+    async def _send_batch(self, messages: list[dict]) -> None:
+        try:
+            await self._reply({"type": "batch", "messages": messages})
+        except OSError:  # the client went away mid-flush (uvicorn's ClientDisconnected)
+            self.closed = True
