@@ -6,6 +6,7 @@ the move to this app changed only Django's state (accounts/migrations/0001).
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from accounts.fields import ExactCharField
 
@@ -36,6 +37,12 @@ class Player(models.Model):
         return f"Player {self.pk} ({self.email or 'guest'})"
 
 
+class AuthTokenQuerySet(models.QuerySet):
+    def live(self) -> "AuthTokenQuerySet":
+        """Tokens that still sign in: not revoked, not expired (the one place of that rule)."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class AuthToken(models.Model):
     """A bearer token; only its SHA-256 is stored, so a database leak yields no usable token."""
 
@@ -44,6 +51,8 @@ class AuthToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AuthTokenQuerySet.as_manager()
 
     class Meta:
         db_table = "game_authtoken"

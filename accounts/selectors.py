@@ -1,7 +1,5 @@
 """Reads other apps may call: who a token or a browser session belongs to, and whether it still holds."""
 
-from django.utils import timezone
-
 from accounts.models import AuthToken, Player
 from accounts.services.tokens import token_lookup
 from core.errors import ClosesSocket
@@ -37,10 +35,7 @@ def require_live_session(*, player_id: int, token_id: int | None) -> None:
     """
     if Player.objects.filter(pk=player_id, banned_at__isnull=False).exists():
         raise SessionEnded("forbidden", "This account is banned.")
-    if (
-        token_id is not None
-        and not AuthToken.objects.filter(pk=token_id, revoked_at__isnull=True, expires_at__gt=timezone.now()).exists()
-    ):
+    if token_id is not None and not AuthToken.objects.live().filter(pk=token_id).exists():
         raise SessionEnded("unauthenticated", "This sign-in has ended; sign in again.")
 
 
@@ -51,13 +46,5 @@ def ended_sessions(*, sessions: list[tuple[int, int | None]]) -> set[tuple[int, 
     player_ids = {pid for pid, _ in sessions}
     token_ids = {tid for _, tid in sessions if tid is not None}
     banned = set(Player.objects.filter(pk__in=player_ids, banned_at__isnull=False).values_list("pk", flat=True))
-    live = (
-        set(
-            AuthToken.objects.filter(
-                pk__in=token_ids, revoked_at__isnull=True, expires_at__gt=timezone.now()
-            ).values_list("pk", flat=True)
-        )
-        if token_ids
-        else set()
-    )
+    live = set(AuthToken.objects.live().filter(pk__in=token_ids).values_list("pk", flat=True)) if token_ids else set()
     return {(pid, tid) for pid, tid in sessions if pid in banned or (tid is not None and tid not in live)}

@@ -237,21 +237,23 @@ class PlayConsumer:
                 verb_name, rid, error_payload("bad_request", "Invalid parameters.", fields=_field_names(exc))
             )
             return
-        except ClosesSocket as exc:
-            await self._error(verb_name, rid, exc.as_error())
-            await self.close(exc.close_code, exc.message)
-            return
-        except GameError as exc:
-            await self._error(verb_name, rid, exc.as_error())
-            return
         except Exception as exc:
-            if outages.is_outage(exc):
-                await self._error(verb_name, rid, outages.unavailable().as_error())
-                return
-            ref = report_exception(exc, player_id=self.ctx.player_id, where=f"ws:{verb_name}")
-            await self._error(verb_name, rid, error_payload("internal", "Server error.", ref=ref))
+            await self._answer_failure(verb_name, rid, exc, player_id=self.ctx.player_id)
             return
         await self._reply(frames.reply_frame(verb_name, rid, data))
+
+    async def _answer_failure(self, verb: str, rid: Any, exc: Exception, *, player_id: int | None) -> None:
+        """The one answer to a request that failed: a refusal (closing the socket when it says so),
+        `unavailable` for a dependency that is down, `internal` with a report for anything else."""
+        if isinstance(exc, GameError):
+            await self._error(verb, rid, exc.as_error())
+            if isinstance(exc, ClosesSocket):
+                await self.close(exc.close_code, exc.message)
+        elif outages.is_outage(exc):  # the socket stays; the client tries again after `retry_after`
+            await self._error(verb, rid, outages.unavailable().as_error())
+        else:
+            ref = report_exception(exc, player_id=player_id, where=f"ws:{verb}")
+            await self._error(verb, rid, error_payload("internal", "Server error.", ref=ref))
 
     async def _auth_frame(self, request: frames.Envelope) -> None:
         rid = request.rid
@@ -270,15 +272,8 @@ class PlayConsumer:
                 return
             if not self.closed:
                 await self._authenticate(found[0], token_id=found[1], rid=rid)
-        except ClosesSocket as exc:
-            await self._error("auth", rid, exc.as_error())
-            await self.close(exc.close_code, exc.message)
         except Exception as exc:
-            if outages.is_outage(exc):  # the socket stays; the client signs in again after `retry_after`
-                await self._error("auth", rid, outages.unavailable().as_error())
-                return
-            ref = report_exception(exc, player_id=None, where="ws:auth")
-            await self._error("auth", rid, error_payload("internal", "Server error.", ref=ref))
+            await self._answer_failure("auth", rid, exc, player_id=None)
         finally:
             self.authenticating = False
 

@@ -31,7 +31,7 @@ def issue_token(*, player_id: int) -> str:
             key_hash=token_hash(token),
             expires_at=now + timedelta(days=settings.AUTH_TOKEN_TTL_DAYS),
         )
-        live = AuthToken.objects.filter(player_id=player_id, revoked_at__isnull=True, expires_at__gt=now)
+        live = AuthToken.objects.live().filter(player_id=player_id)
         surplus = list(live.order_by("-id").values_list("pk", flat=True)[settings.AUTH_MAX_TOKENS_PER_PLAYER :])
         if surplus:
             AuthToken.objects.filter(pk__in=surplus).update(revoked_at=now)
@@ -44,11 +44,7 @@ def token_lookup(token: str) -> AuthToken | None:
     """The live token row for a plain token, or None (unknown, expired, revoked, banned)."""
     if not token or len(token) > 256:
         return None
-    row = (
-        AuthToken.objects.select_related("player")
-        .filter(key_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
+    row = AuthToken.objects.select_related("player").live().filter(key_hash=token_hash(token)).first()
     if row is None or row.player.banned_at is not None:
         return None
     return row

@@ -5,6 +5,7 @@ the per-player rate limit (only purchases that go through), and in one transacti
 life, then the player (ledger), charges through the ledger and delivers.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from core.errors import GameError
 from core.ratelimit import limited
 from game import selectors
+from game.models import Character
 from game.services import energy, life, timeskip
 from monetization.catalog import catalog
 from monetization.models import DiamondTransaction, EnergyRefillPurchase, TimeSkipPurchase
@@ -26,23 +28,44 @@ def _rate_limit(player_id: int, kind: str):
     return limited(f"buy:{kind}:{player_id}", capacity=rule.count, rate=rule.count / rule.per_seconds)
 
 
-def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
-    item = catalog().energy_refills.get(refill_type)
-    if item is None:
-        raise GameError("bad_request", f"No refill {refill_type!r}.", fields=["refill_type"])
+def _sell(
+    *,
+    player_id: int,
+    limit: str,
+    verb: str,
+    params: dict[str, Any],
+    idempotency_key: str | None,
+    deliver: Callable[[Character], dict[str, Any]],
+) -> dict[str, Any]:
+    """One of the game's purchases: once per idempotency key, the life locked first (the lock order:
+    life, then the player's wallet), counted against the limit only if it goes through."""
 
     def buy() -> dict[str, Any]:
-        # here, so a duplicate waiting on its key is not counted; a refusal inside is not counted either
-        with _rate_limit(player_id, "energy_refill"):
-            return _refill(player_id=player_id, refill_type=refill_type, item=item)
+        # the limit here, so a duplicate waiting on its key is not counted; a refusal inside gives it back
+        with _rate_limit(player_id, limit):
+            return deliver(life.living_character(player_id=player_id))
 
     return idempotency.run_once(
         player_id=player_id,
         key=idempotency_key,
+        verb=verb,
+        params=params,
+        fn=buy,
+        lock=lambda: life.living_character(player_id=player_id),
+    )
+
+
+def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    item = catalog().energy_refills.get(refill_type)
+    if item is None:
+        raise GameError("bad_request", f"No refill {refill_type!r}.", fields=["refill_type"])
+    return _sell(
+        player_id=player_id,
+        limit="energy_refill",
         verb="purchase_energy_refill",
         params={"refill_type": refill_type},
-        fn=buy,
-        lock=lambda: life.living_character(player_id=player_id),  # the lock order: the life first
+        idempotency_key=idempotency_key,
+        deliver=lambda character: _refill(character=character, refill_type=refill_type, item=item),
     )
 
 
@@ -50,24 +73,19 @@ def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str |
     item = catalog().time_skips.get(skip_type)
     if item is None:
         raise GameError("bad_request", f"No time skip {skip_type!r}.", fields=["skip_type"])
-
-    def buy() -> dict[str, Any]:
-        with _rate_limit(player_id, "time_skip"):
-            return _skip(player_id=player_id, skip_type=skip_type, item=item)
-
-    return idempotency.run_once(
+    return _sell(
         player_id=player_id,
-        key=idempotency_key,
+        limit="time_skip",
         verb="purchase_time_skip",
         params={"skip_type": skip_type},
-        fn=buy,
-        lock=lambda: life.living_character(player_id=player_id),  # the lock order: the life first
+        idempotency_key=idempotency_key,
+        deliver=lambda character: _skip(character=character, skip_type=skip_type, item=item),
     )
 
 
-def _refill(*, player_id: int, refill_type: str, item: Any) -> dict[str, Any]:
+def _refill(*, character: Character, refill_type: str, item: Any) -> dict[str, Any]:
     now = timezone.now()
-    character = life.living_character(player_id=player_id)
+    player_id = character.player_id
     energy_before = float(character.state["energy"])
     charge = ledger.diamonds_spend(
         player_id=player_id, amount=item.price, reason=Reason.ENERGY_REFILL, reference=f"refill:{refill_type}"
@@ -93,8 +111,8 @@ def _refill(*, player_id: int, refill_type: str, item: Any) -> dict[str, Any]:
     }
 
 
-def _skip(*, player_id: int, skip_type: str, item: Any) -> dict[str, Any]:
-    character = life.living_character(player_id=player_id)
+def _skip(*, character: Character, skip_type: str, item: Any) -> dict[str, Any]:
+    player_id = character.player_id
     charge = ledger.diamonds_spend(
         player_id=player_id, amount=item.price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
     )
