@@ -6,10 +6,9 @@ Each validates everything before it changes anything, so a refusal inside `advan
 from __future__ import annotations
 
 import math
-from typing import Any
 
-from . import career
-from .content import EDU_RANK, FAMILY, TRAITS, Activity
+from . import special_registry, specials
+from .content import FAMILY, TRAITS
 from .ctx import Ctx
 from .errors import (
     BadInput,
@@ -22,13 +21,15 @@ from .errors import (
     NotAllowed,
     PersonNotFound,
     UnknownActivity,
-    UnknownTarget,
 )
 from .outcomes import apply_effects, resolve
-from .people import add_person, change_affinity
+from .people import change_affinity
 from .rules import unmet
+from .special_registry import Plan
 from .state import Person
 from .timeline import HOUR
+
+_BUILT_INS = specials  # importing the package registers the engine's own specials
 
 
 # ---- activities ----------------------------------------------------------------------------------------------------
@@ -54,8 +55,10 @@ def do_activity(
         raise InsufficientEnergy(
             f"{act.name} needs {act.energy_cost} energy", energy=s.energy, required=act.energy_cost
         )
-    plan = _plan(ctx, at, act, target)
-    price = plan.get("price", 0) + max(0, -act.effects.money)
+    special = special_registry.get(act.special) if act.special else None
+    params = ctx.c.specials.get(act.special) if act.special else None
+    plan = special.plan(ctx, at, act, target, params) if special else Plan()
+    price = plan.price + max(0, -act.effects.money)
     if price and s.money < price:
         raise InsufficientMoney(f"{act.name} costs {price}", money=s.money, price=price)
 
@@ -64,155 +67,14 @@ def do_activity(
         ctx.add_energy(-act.energy_cost)
     s.busy_until = at + act.hours * HOUR
     s.bump("activities")
-    if plan.get("price"):
-        ctx.add_money(-plan["price"])
+    if plan.price:
+        ctx.add_money(-plan.price)
     ev = ctx.emit("activity", at, activity=act.id, name=act.name, target=target, hours=act.hours, effects={})
-    subject = plan.get("person")
-    changed = apply_effects(ctx, at, act.effects, subject, f"activity:{act.id}")
-    changed.update(_special(ctx, at, act, plan))
+    changed = apply_effects(ctx, at, act.effects, plan.person, f"activity:{act.id}")
+    if special is not None:
+        changed.update(special.apply(ctx, at, act, plan, params, ctx.rng(at, f"activity:{act.id}")))
     ev.data["effects"] = changed
     ev.data["energy"] = s.energy
-
-
-def _person_target(ctx: Ctx, act: Activity, target: str | None) -> Person | None:
-    if target is None:
-        return None
-    p = ctx.s.person(target)
-    if p is None:
-        raise PersonNotFound(f"no person {target!r}", person_id=target)
-    if not p.alive:
-        raise NotAllowed(f"{p.name} has died", person_id=target)
-    if act.target_relations and p.relation not in act.target_relations:
-        raise UnknownTarget(f"{act.name} is not something to do with your {p.relation}", person_id=target)
-    return p
-
-
-def _plan(ctx: Ctx, at: int, act: Activity, target: str | None) -> dict[str, Any]:
-    """Check the target and work out everything a special activity will need, without changing state."""
-    s = ctx.s
-    sp = act.special
-    plan: dict[str, Any] = {}
-    if sp in ("date", "socialize", "visit_family"):
-        plan["person"] = _person_target(ctx, act, target)
-    elif sp == "apply_job":
-        if target is not None:
-            track = ctx.c.tracks.get(target)
-            if track is None:
-                raise UnknownTarget(f"no career track {target!r}", track=target)
-            if s.job is not None and s.job.track == target:
-                raise NotAllowed(f"you already work in {track.name}", track=target)
-            if not career.qualifies(ctx, track, track.levels[0]):
-                raise NotAllowed(f"you do not qualify for {track.name}", track=target)
-            plan["track"] = target
-        else:
-            tracks = [t.id for t in career.open_tracks(ctx) if not (s.job and s.job.track == t.id)]
-            if not tracks:
-                raise NotAllowed("there is no job you qualify for")
-            plan["track"] = ctx.rng(at, "apply_job:track").choice(tracks)
-    elif sp == "shop":
-        if target is not None:
-            item = ctx.c.items.get(target)
-            if item is None:
-                raise UnknownTarget(f"no item {target!r}", item=target)
-            if s.age < item.min_age:
-                raise NotAllowed(f"you are too young for {item.name}", item=target)
-        else:
-            affordable = [i for i in ctx.c.items.values() if i.price <= s.money and s.age >= i.min_age]
-            if not affordable:
-                raise InsufficientMoney("nothing in the shop is affordable", money=s.money)
-            item = ctx.rng(at, "shop:item").choice(affordable)
-        plan["item"] = item.id
-        plan["price"] = item.price
-    elif sp == "doctor":
-        if s.age >= 18:
-            plan["price"] = ctx.c.config.health.doctor_price
-    elif sp == "retire":
-        if s.retired:
-            raise NotAllowed("already retired")
-        if s.age < ctx.c.config.career.min_retirement_age:
-            raise NotAllowed(f"retirement starts at {ctx.c.config.career.min_retirement_age}")
-    elif sp == "quit_job" and s.job is None:
-        raise NotAllowed("you have no job")
-    elif sp == "work_overtime" and s.job is None:
-        raise NotAllowed("you have no job")
-    return plan
-
-
-def _special(ctx: Ctx, at: int, act: Activity, plan: dict[str, Any]) -> dict[str, Any]:
-    s = ctx.s
-    sp = act.special
-    out: dict[str, Any] = {}
-    r = ctx.rng(at, f"activity:{act.id}")
-    person: Person | None = plan.get("person")
-    if sp == "apply_job":
-        track = ctx.c.tracks[plan["track"]]
-        chance = ctx.c.config.career.hire_base_chance + (s.smarts - 50) / 200 + (s.looks - 50) / 400
-        chance += 0.05 * EDU_RANK[s.education.highest]
-        if r.random() < chance:
-            out["hired"] = career.hire(ctx, at, track.id)
-        else:
-            out["hired"] = False
-            ctx.emit("message", at, topic="rejected", text=f"{track.name}: they went with another candidate.")
-    elif sp == "date":
-        if person is None:
-            partners = [p for p in s.people if p.alive and p.relation in ("partner", "spouse")]
-            person = r.choice(partners) if partners else None
-        if person is None:
-            if r.random() < 0.5:
-                p = add_person(ctx, at, "partner", f"date:{at}")
-                out["met"] = p.id if p else None
-            else:
-                ctx.emit("message", at, topic="date", text="The date went nowhere.")
-        elif person.relation in ("partner", "spouse"):
-            out["affinity"] = change_affinity(ctx, at, person, r.randint(3, 9), "date")
-        else:
-            out["affinity"] = change_affinity(ctx, at, person, r.randint(-3, 8), "date")
-            if person.affinity >= 40 and r.random() < 0.4:
-                old = person.relation
-                person.relation = "partner"
-                ctx.emit("person_changed", at, reason="relation", was=old, person=person.to_dict())
-    elif sp == "socialize":
-        if person is None:
-            pool = [p for p in s.people if p.alive and p.relation in ("friend", "classmate", "coworker")]
-            if pool and r.random() < 0.6:
-                person = r.choice(pool)
-            else:
-                p = add_person(ctx, at, "friend", f"socialize:{at}")
-                out["met"] = p.id if p else None
-        if person is not None:
-            out["affinity"] = change_affinity(ctx, at, person, r.randint(2, 7), "socialize")
-            if person.relation in ("classmate", "coworker") and person.affinity >= 50:
-                old = person.relation
-                person.relation = "friend"
-                ctx.emit("person_changed", at, reason="relation", was=old, person=person.to_dict())
-    elif sp == "visit_family":
-        family = [person] if person else [p for p in s.people if p.alive and p.relation in ("parent", "sibling")]
-        for p in family:
-            change_affinity(ctx, at, p, 6 if person else 3, "visit_family")
-        out["visited"] = [p.id for p in family]
-    elif sp == "shop":
-        item = ctx.c.items[plan["item"]]
-        s.inventory[item.id] = s.inventory.get(item.id, 0) + 1
-        out["item"] = item.id
-        out["price"] = item.price
-        out.update(apply_effects(ctx, at, item.effects, None, f"item:{item.id}"))
-    elif sp == "doctor":
-        if plan.get("price"):
-            out["price"] = plan["price"]
-    elif sp == "work_overtime" and s.job is not None:
-        s.job.performance = round(min(100.0, s.job.performance + 4), 2)
-        pay = s.job.salary * act.hours * 3 // (360 * 8 * 2)
-        ctx.add_money(pay)
-        out["performance"] = 4
-        out["money"] = pay
-    elif sp == "quit_job":
-        career.quit_job(ctx, at)
-    elif sp == "retire":
-        career.retire(ctx, at)
-    elif sp == "study" and s.education.stage != "none":
-        s.education.study_points += 1
-        out["study_points"] = s.education.study_points
-    return out
 
 
 # ---- question events -----------------------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from . import special_registry
 from .errors import ContentError
+from .special_registry import Params
 
 Stage = Literal["baby", "child", "teen", "young_adult", "adult", "elder"]
 STAGES: tuple[str, ...] = ("baby", "child", "teen", "young_adult", "adult", "elder")
@@ -28,9 +30,6 @@ Trait = Literal["openness", "conscientiousness", "extraversion", "agreeableness"
 TRAITS: tuple[str, ...] = ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism")
 Bucket = Literal["very_negative", "negative", "neutral", "positive", "very_positive"]
 BUCKETS: tuple[str, ...] = ("very_negative", "negative", "neutral", "positive", "very_positive")
-Special = Literal[
-    "apply_job", "date", "socialize", "visit_family", "shop", "doctor", "work_overtime", "quit_job", "retire", "study"
-]
 
 
 class _Model(BaseModel):
@@ -154,7 +153,7 @@ class Activity(_Model):
     min_age: int = 0
     requires: Requirements = Field(default_factory=Requirements)
     effects: Effects = Field(default_factory=Effects)
-    special: Special | None = None
+    special: str | None = None  # a registered special activity (game/engine/special_registry.py)
     target_relations: tuple[Relation, ...] = ()  # who the activity is with, when it takes a target person
 
 
@@ -243,7 +242,6 @@ class CareerCfg(_Model):
     min_retirement_age: int = 55
     mandatory_retirement_age: int = 72
     pension_ratio: float = 0.4
-    hire_base_chance: float = 0.45
     performance_daily_drift: float = 0.6
 
 
@@ -263,7 +261,6 @@ class HealthCfg(_Model):
     old_age_start: int = 70
     old_age_hazard_per_year: float = 0.02
     old_age_growth: float = 0.09
-    doctor_price: int = 150
 
 
 class TalkCfg(_Model):
@@ -307,6 +304,7 @@ class Config(_Model):
     birthday_gift: int = 20
     max_people: int = 60
     max_children: int = 6
+    specials: dict[str, dict[str, Any]] = Field(default_factory=dict)  # each special's numbers, by its id
 
     @model_validator(mode="after")
     def _check(self) -> Config:
@@ -333,6 +331,7 @@ class Content:
     names: Names
     random_events: Mapping[str, tuple[EventTemplate, ...]]  # per stage, precomputed for the hot path
     stage_ages: tuple[tuple[int, str], ...]
+    specials: Mapping[str, Params]  # each special activity's numbers, validated by its own model
     digest: str  # sha256 of the canonical input, so callers can tell content versions apart
 
     @property
@@ -378,6 +377,8 @@ class Content:
         its = _many(Item, items, src["items"])
         reps = tuple(_many(ReplySet, replies, src["replies"], keyed=False))
         _cross_check(cfg, evs, trs, acts, its, reps, src)
+        used = {a.special for a in acts.values() if a.special}
+        special_params = special_registry.validate_params(cfg.specials, used, src["config"])
         random_events = {
             stage: tuple(e for e in evs.values() if e.random and e.weight > 0 and stage in e.stages) for stage in STAGES
         }
@@ -404,6 +405,7 @@ class Content:
             names=nm,
             random_events=MappingProxyType(random_events),
             stage_ages=tuple((s.min_age, s.id) for s in cfg.stages),
+            specials=MappingProxyType(special_params),
             digest=hashlib.sha256(canonical.encode()).hexdigest(),
         )
 

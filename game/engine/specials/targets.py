@@ -1,0 +1,22 @@
+"""Checking the person an activity is done with, shared by the specials that take one."""
+
+from __future__ import annotations
+
+from ..content import Activity
+from ..ctx import Ctx
+from ..errors import NotAllowed, PersonNotFound, UnknownTarget
+from ..state import Person
+
+
+def person_target(ctx: Ctx, act: Activity, target: str | None) -> Person | None:
+    """The living person `target` names, if the activity may be done with their relation; None for no target."""
+    if target is None:
+        return None
+    p = ctx.s.person(target)
+    if p is None:
+        raise PersonNotFound(f"no person {target!r}", person_id=target)
+    if not p.alive:
+        raise NotAllowed(f"{p.name} has died", person_id=target)
+    if act.target_relations and p.relation not in act.target_relations:
+        raise UnknownTarget(f"{act.name} is not something to do with your {p.relation}", person_id=target)
+    return p
