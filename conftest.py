@@ -25,17 +25,11 @@ def _clean_shared_state(settings):
 
 @pytest.fixture
 def make_player(db):
-    """make_player(device_id=None) -> (player, token)."""
-    from accounts.services import signup
-
-    counter = {"n": 0}
+    """make_player(device_id=None) -> (player, token): a guest player (accounts/tests/factories.py)."""
+    from accounts.tests.factories import player_with_token
 
     def make(device_id: str | None = None):
-        counter["n"] += 1
-        session = signup.sign_in_device(device_id=device_id or f"device-test-{counter['n']:06d}")
-        from accounts.models import Player
-
-        return Player.objects.get(pk=session.player_id), session.token
+        return player_with_token(**({"device_id": device_id} if device_id else {}))
 
     return make
 

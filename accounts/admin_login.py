@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from accounts.services.tokens import token_hash
+from accounts.keys import token_hash
 from core import counters
 from core.clientaddr import request_ip
 

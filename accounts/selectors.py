@@ -1,7 +1,7 @@
 """Reads other apps may call: who a token or a browser session belongs to, and whether it still holds."""
 
+from accounts.keys import token_hash
 from accounts.models import AuthToken, Player
-from accounts.services.tokens import token_lookup
 from core.errors import ClosesSocket
 
 CLOSE_SESSION_ENDED = 4003
@@ -12,6 +12,16 @@ class SessionEnded(ClosesSocket):
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(code, message, close_code=CLOSE_SESSION_ENDED)
+
+
+def token_lookup(token: str) -> AuthToken | None:
+    """The live token row for a plain token, or None (unknown, expired, revoked, banned)."""
+    if not token or len(token) > 256:
+        return None
+    row = AuthToken.objects.select_related("player").live().filter(key_hash=token_hash(token)).first()
+    if row is None or row.player.banned_at is not None:
+        return None
+    return row
 
 
 def token_owner(token: str) -> tuple[int, int] | None:

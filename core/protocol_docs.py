@@ -32,6 +32,8 @@ def _param(name: str, schema: dict[str, Any], required: bool) -> str:
             if key in source:
                 limits.append(f"{label}{source[key]}")
     suffix = f" ({', '.join(limits)})" if limits else ""
+    if schema.get("description"):
+        suffix += f" — {schema['description']}"
     return f"`{name}`{'' if required else '?'}: {kind}{suffix}"
 
 

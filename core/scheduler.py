@@ -40,7 +40,7 @@ async def _job_loop() -> None:
 
 async def lifespan(scope: dict, receive: Any, send: Any) -> None:
     """ASGI lifespan: start the embedded job loop (when configured). The sockets' heartbeat is
-    game/socket_watch.py, started by the first socket."""
+    core/ws/watch.py, started by the first socket."""
     tasks: list[asyncio.Task] = []
     while True:
         message = await receive()

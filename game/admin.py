@@ -1,11 +1,9 @@
 """Operators' dashboard for the game: lives, people, lines, offline events, content (validated)."""
 
-from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.http import HttpRequest
 
-from game.engine.errors import ContentError
+from core.content_admin import ContentDocumentAdmin
 from game.models import Character, ContentEntry, ConversationLine, OfflineEvent, Person
 from game.services import content
 
@@ -83,31 +81,6 @@ class OfflineEventAdmin(admin.ModelAdmin):
     readonly_fields = ("player", "at", "push")
 
 
-class ContentEntryForm(forms.ModelForm):
-    """Content edited by an operator is validated by the engine before it is saved."""
-
-    class Meta:
-        model = ContentEntry
-        fields = ("kind", "key", "data")
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        rows = [(r.kind, r.key, r.data) for r in ContentEntry.objects.exclude(pk=self.instance.pk)]
-        rows.append((cleaned.get("kind"), cleaned.get("key"), cleaned.get("data")))
-        try:
-            content.validate(content.rows_to_data(rows))
-        except (ContentError, ValueError, TypeError) as exc:
-            raise forms.ValidationError(f"Invalid content: {exc}") from exc
-        return cleaned
-
-
 @admin.register(ContentEntry)
-class ContentEntryAdmin(admin.ModelAdmin):
-    form = ContentEntryForm
-    list_display = ("kind", "key", "updated_at")
-    list_filter = ("kind",)
-    search_fields = ("key", "kind")
-
-    def save_model(self, request: HttpRequest, obj: ContentEntry, form: forms.ModelForm, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(content.bump_version)
+class ContentEntryAdmin(ContentDocumentAdmin):
+    store = content.STORE

@@ -1,25 +1,34 @@
 """The game's WebSocket verbs: thin, each calls one service."""
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
 from core.errors import GameError
 from core.verbs import Context, NoParams, Params, verb
-from game import selectors
-from game.services import actions, purchases
+from game import selectors, wire
+from game.models import Character
+from game.services import actions, live, purchases
+from monetization.catalog import shipped_kinds
 
 IdempotencyKey = Field(default=None, min_length=1, max_length=128)
 
 
+def _catalog_kind(section: str) -> Any:
+    """A kind the catalog sells: checked against the catalog in force when the purchase runs, since
+    operators edit the catalog while the game runs (the description names the kinds as shipped)."""
+    kinds = ", ".join(f"`{k}`" for k in shipped_kinds(section))
+    return Field(min_length=1, max_length=40, description=f"a key of the catalog's {section} (as shipped: {kinds})")
+
+
 class EnergyRefillParams(Params):
-    refill_type: Literal["small", "medium", "full", "unlimited"]
+    refill_type: str = _catalog_kind("energy_refills")
     idempotency_key: str | None = IdempotencyKey
 
 
 class TimeSkipParams(Params):
-    skip_type: Literal["hour", "day", "week", "next_event"]
+    skip_type: str = _catalog_kind("time_skips")
     idempotency_key: str | None = IdempotencyKey
 
 
@@ -29,7 +38,12 @@ class AuthParams(Params):
 
 class ActivityParams(Params):
     activity: str = Field(min_length=1, max_length=64)
-    target: str | None = Field(default=None, min_length=1, max_length=64, description="a person id, for some")
+    target: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="whom or what the activity is with: a person id, a career track (`apply_job`) or an item (`shop`)",
+    )
 
 
 class ChooseParams(Params):
@@ -53,30 +67,53 @@ async def ping(ctx: Context, params: NoParams) -> dict[str, Any]:
     return {"server_time": datetime.now(UTC).isoformat()}
 
 
+def player_object(player_id: int, character: Character | None = None) -> dict[str, Any]:
+    """The playerObject of a player (of the life a service has just saved, when given)."""
+    return wire.player_object(*selectors.player_and_life(player_id, character=character))
+
+
+def sign_in_reply(player_id: int, token_id: int | None) -> dict[str, Any]:
+    """The `auth` reply's data, once the socket has joined its groups (called by the consumer)."""
+    return {"player": player_object(player_id, live.sign_in(player_id, token_id))}
+
+
 @verb("get_state", NoParams)
 def get_state(ctx: Context, params: NoParams) -> dict[str, Any]:
-    return selectors.player_object(ctx.player_id)
+    return player_object(ctx.player_id)
 
 
 @verb("do_activity", ActivityParams)
 def do_activity(ctx: Context, params: ActivityParams) -> dict[str, Any]:
-    return actions.do_activity(player_id=ctx.player_id, activity=params.activity, target=params.target)
+    done = actions.do_activity(player_id=ctx.player_id, activity=params.activity, target=params.target)
+    return {"player": player_object(ctx.player_id, done.character), "events": done.events}
 
 
 @verb("choose", ChooseParams)
 def choose(ctx: Context, params: ChooseParams) -> dict[str, Any]:
-    return actions.choose(player_id=ctx.player_id, event_id=params.event_id, choice=params.choice)
+    done = actions.choose(player_id=ctx.player_id, event_id=params.event_id, choice=params.choice)
+    return {
+        "event_id": params.event_id,
+        "choice": params.choice,
+        "events": done.events,
+        "player": player_object(ctx.player_id, done.character),
+    }
 
 
 @verb("talk", TalkParams)
 def talk(ctx: Context, params: TalkParams) -> dict[str, Any]:
-    return actions.talk(player_id=ctx.player_id, person_id=params.person_id, text=params.text)
+    said = actions.talk(player_id=ctx.player_id, person_id=params.person_id, text=params.text)
+    return {
+        "reply": said.reply,
+        "sentiment": said.sentiment,
+        "affinity_change": said.affinity_change,
+        "person": wire.person_object(said.person),
+    }
 
 
 @verb("start_new_life", NoParams)
 def start_new_life(ctx: Context, params: NoParams) -> dict[str, Any]:
     """Not in PROTOCOL.md v1: after a death the player needs a way to begin again (docs/protocol.md)."""
-    return actions.start_new_life(player_id=ctx.player_id)
+    return player_object(ctx.player_id, actions.start_new_life(player_id=ctx.player_id))
 
 
 @verb("purchase_energy_refill", EnergyRefillParams, moves_diamonds=True)
@@ -88,6 +125,7 @@ def purchase_energy_refill(ctx: Context, params: EnergyRefillParams) -> dict[str
 
 @verb("purchase_time_skip", TimeSkipParams, moves_diamonds=True)
 def purchase_time_skip(ctx: Context, params: TimeSkipParams) -> dict[str, Any]:
-    return purchases.purchase_time_skip(
+    skip = purchases.purchase_time_skip(
         player_id=ctx.player_id, skip_type=params.skip_type, idempotency_key=params.idempotency_key
     )
+    return {**skip, "player": player_object(ctx.player_id)}

@@ -1,4 +1,5 @@
-"""Operators' view of the economy: the ledger read-only; grants and revokes only through a form."""
+"""Operators' view of the economy: the ledger read-only; grants and revokes only through a form; the
+catalog (prices, kinds, limits, rewards) editable, each edit validated as part of the whole catalog."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,8 +8,11 @@ from django.shortcuts import render
 from django.urls import path, reverse
 
 from accounts.models import Player
+from core.content_admin import ContentDocumentAdmin
 from core.errors import GameError
+from monetization import catalog
 from monetization.models import (
+    CatalogEntry,
     DiamondTransaction,
     EnergyRefillPurchase,
     PlayerWallet,
@@ -124,3 +128,8 @@ class ProcessedTransactionAdmin(ReadOnlyAdmin):
 class ReconciliationIssueAdmin(ReadOnlyAdmin):
     list_display = ("player", "balance", "ledger_sum", "debt", "ledger_debt", "found_at", "resolved_at")
     list_filter = ("resolved_at",)
+
+
+@admin.register(CatalogEntry)
+class CatalogEntryAdmin(ContentDocumentAdmin):
+    store = catalog.STORE

@@ -1,13 +1,26 @@
-"""Prices, packs and reward rates from monetization/content/catalog.yaml, validated once at load."""
+"""The diamond catalog: packs, refill and skip kinds with their prices, milestone rewards and purchase
+limits. Content like the game's: monetization/content/catalog.yaml is the versioned source, validated
+here, loaded into `CatalogEntry` rows (`manage.py load_content`) and edited by operators in the admin;
+`catalog()` is what the purchases and the verbs' allowed values read.
+"""
 
-from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from core.content_store import ContentStore, Row
+from monetization.models import CatalogEntry
 
 CATALOG_FILE = Path(__file__).resolve().parent / "content" / "catalog.yaml"
 WEEK_SECONDS = 7 * 24 * 3600
+KINDS = ("diamond_packs", "energy_refills", "time_skips", "milestone_rewards", "purchase_limits")
+LIMITED = ("energy_refill", "time_skip")  # the purchases that need a limit
+
+
+class CatalogError(ValueError):
+    """The catalog is invalid; the message names the entry."""
 
 
 class _Model(BaseModel):
@@ -23,12 +36,19 @@ class DiamondPack(_Model):
 class EnergyRefill(_Model):
     price: int = Field(gt=0)
     energy: int = Field(default=0, ge=0, le=100)
-    unlimited_hours: int = Field(default=0, ge=0)
+    unlimited_hours: int = Field(default=0, ge=0, le=24 * 7)
+
+    @model_validator(mode="after")
+    def _gives_something(self) -> "EnergyRefill":
+        if not self.energy and not self.unlimited_hours:
+            raise ValueError("a refill gives energy or unlimited hours")
+        return self
 
 
 class TimeSkip(_Model):
     price: int = Field(gt=0)
-    seconds: int = Field(gt=0, le=WEEK_SECONDS)
+    seconds: int = Field(gt=0, le=WEEK_SECONDS)  # for until_next_event: the most it skips
+    until_next_event: bool = False  # up to the life's next event, at most `seconds`
 
 
 class Limit(_Model):
@@ -37,9 +57,9 @@ class Limit(_Model):
 
 
 class Catalog(_Model):
-    diamond_packs: tuple[DiamondPack, ...]
-    energy_refills: dict[str, EnergyRefill]
-    time_skips: dict[str, TimeSkip]
+    diamond_packs: tuple[DiamondPack, ...] = Field(min_length=1)
+    energy_refills: dict[str, EnergyRefill] = Field(min_length=1)
+    time_skips: dict[str, TimeSkip] = Field(min_length=1)
     milestone_rewards: dict[str, int | dict[str, int]]
     purchase_limits: dict[str, Limit]
 
@@ -48,10 +68,9 @@ class Catalog(_Model):
         ids = [p.product_id for p in self.diamond_packs]
         if len(ids) != len(set(ids)):
             raise ValueError("diamond_packs: duplicate product_id")
-        if set(self.energy_refills) != {"small", "medium", "full", "unlimited"}:
-            raise ValueError("energy_refills: need exactly small, medium, full, unlimited")
-        if set(self.time_skips) != {"hour", "day", "week", "next_event"}:
-            raise ValueError("time_skips: need exactly hour, day, week, next_event")
+        missing = set(LIMITED) - set(self.purchase_limits)
+        if missing:
+            raise ValueError(f"purchase_limits: missing {sorted(missing)}")
         return self
 
     def pack(self, product_id: str) -> DiamondPack | None:
@@ -64,7 +83,55 @@ class Catalog(_Model):
         return rate
 
 
-@lru_cache(maxsize=1)
+def build(rows: list[Row]) -> Catalog:
+    """The catalog from its rows (kind = section, key = product id or kind name); raises CatalogError."""
+    data: dict[str, Any] = {"diamond_packs": [], **{k: {} for k in KINDS[1:]}}
+    for kind, key, value in sorted(rows, key=lambda r: (r[0], r[1])):
+        if kind not in data:
+            raise CatalogError(f"catalog: unknown section {kind!r} (known: {', '.join(KINDS)})")
+        if kind == "diamond_packs":
+            if not isinstance(value, dict) or value.get("product_id") != key:
+                raise CatalogError(f"catalog: diamond_packs entry {key!r} must name product_id {key!r}")
+            data[kind].append(value)
+        else:
+            data[kind][key] = value
+    try:
+        return Catalog.model_validate(data)
+    except ValidationError as exc:
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(catalog)'}: {e['msg']}" for e in exc.errors())
+        raise CatalogError(f"catalog: {detail}") from exc
+
+
+def file_rows(path: Path = CATALOG_FILE) -> list[Row]:
+    """The rows of catalog.yaml."""
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{path.name}: expected a mapping of sections")
+    rows: list[Row] = []
+    for kind, section in raw.items():
+        if kind == "diamond_packs":
+            rows += [(kind, str(p.get("product_id", "")), p) for p in section or []]
+        elif isinstance(section, dict):
+            rows += [(kind, str(k), v) for k, v in section.items()]
+        else:
+            raise CatalogError(f"{path.name}: {kind}: expected a mapping")
+    return rows
+
+
+STORE: ContentStore[Catalog] = ContentStore(name="catalog", model=CatalogEntry, build=build, read_files=file_rows)
+
+
+def shipped_kinds(section: str) -> list[str]:
+    """The keys a section has in catalog.yaml as shipped (for documentation; play reads `catalog()`)."""
+    return [key for kind, key, _ in file_rows() if kind == section]
+
+
 def catalog() -> Catalog:
-    with open(CATALOG_FILE, encoding="utf-8") as fh:
-        return Catalog.model_validate(yaml.safe_load(fh))
+    """The catalog in force (the database copy; the file while the database has none)."""
+    return STORE.current()
+
+
+def load_catalog() -> dict[str, int]:
+    """Validate catalog.yaml and make the database match it."""
+    return STORE.load()

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Player
+from core.models import ContentDocument
 
 
 class DiamondTransaction(models.Model):
@@ -169,3 +170,13 @@ class ReconciliationIssue(models.Model):
 
     def __str__(self) -> str:
         return f"player {self.player_id}: {self.balance} vs ledger {self.ledger_sum}"
+
+
+class CatalogEntry(ContentDocument):
+    """One entry of the diamond catalog (a pack, a refill or skip kind and its price, a milestone reward,
+    a purchase limit), loaded from monetization/content/catalog.yaml; operators edit prices in the admin
+    without a deploy, each edit validated as part of the whole catalog (monetization/catalog.py)."""
+
+    class Meta(ContentDocument.Meta):
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="catalog_unique_key")]
+        verbose_name_plural = "catalog entries"

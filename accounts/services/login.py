@@ -8,10 +8,11 @@ passwords. Unknown emails cost the same hashing as known ones, so timing tells n
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from accounts.keys import token_hash
 from accounts.models import Player
 from accounts.services.credentials import Session, clean_credentials
 from accounts.services.signup import refuse_banned
-from accounts.services.tokens import issue_token, token_hash
+from accounts.services.tokens import issue_token
 from core import counters
 from core.errors import GameError
 

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Player
+from accounts.selectors import token_lookup
 from accounts.services.credentials import Session, clean_credentials
-from accounts.services.tokens import issue_token, token_lookup
+from accounts.services.tokens import issue_token
 from core import counters
 from core.errors import GameError
 

@@ -1,6 +1,8 @@
-"""API tokens: issued at sign-in, capped per player, revoked by logout and bans, purged when old."""
+"""API tokens: issued at sign-in, capped per player, revoked by logout and bans, purged when old.
 
-import hashlib
+(Looking a token up is a read: `accounts.selectors.token_lookup`, re-exported here for callers.)
+"""
+
 import secrets
 from datetime import timedelta
 
@@ -8,13 +10,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.keys import token_hash
 from accounts.models import AuthToken, Player
+from accounts.selectors import token_lookup
 from core.errors import GameError
 from core.pushes import close_token_sockets
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def issue_token(*, player_id: int) -> str:
@@ -38,16 +38,6 @@ def issue_token(*, player_id: int) -> str:
             for token_id in surplus:
                 close_token_sockets(token_id, reason="Signed in on too many devices; sign in again.")
     return token
-
-
-def token_lookup(token: str) -> AuthToken | None:
-    """The live token row for a plain token, or None (unknown, expired, revoked, banned)."""
-    if not token or len(token) > 256:
-        return None
-    row = AuthToken.objects.select_related("player").live().filter(key_hash=token_hash(token)).first()
-    if row is None or row.player.banned_at is not None:
-        return None
-    return row
 
 
 def logout(*, token: str) -> None:

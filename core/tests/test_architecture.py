@@ -30,3 +30,42 @@ def _function_level_imports() -> list[str]:
 def test_no_import_hides_inside_a_function():
     """An import inside a function usually dodges a cycle between apps; the layers forbid the cycle."""
     assert _function_level_imports() == []
+
+
+def _imports_of(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+    return names
+
+
+def test_selectors_never_import_services():
+    """Selectors are reads other apps call; a service behind one would let a read write, or loop back."""
+    offenders = [
+        f"{path.relative_to(ROOT).as_posix()} imports {name}"
+        for app in APPS
+        for path in [ROOT / app / "selectors.py"]
+        if path.exists()
+        for name in _imports_of(path)
+        if ".services" in f".{name}" or name.endswith(".services")
+    ]
+    assert offenders == []
+
+
+def test_the_wire_shapes_are_built_in_one_module():
+    """A protocol object's fields are written once (game/wire.py); services return domain results."""
+    shaped = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if "/tests/" in relative or relative == "game/wire.py":
+                continue
+            text = path.read_text()
+            for wire_type in ('"questionEvent"', '"messageEvent"', '"conversationEvent"', '"personObject"'):
+                if wire_type in text:
+                    shaped.append(f"{relative}: {wire_type}")
+    assert shaped == []

@@ -3,6 +3,7 @@
 from django.db import models
 
 from accounts.models import Player
+from core.models import ContentDocument
 
 
 class Character(models.Model):
@@ -92,21 +93,12 @@ class OfflineEvent(models.Model):
         return f"{self.push.get('type')} for player {self.player_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class ContentEntry(models.Model):
+class ContentEntry(ContentDocument):
     """One piece of game content (an event, a job, an activity...), loaded from game/content/.
 
     Operators edit it in the admin; it is validated by the engine's content models on save.
     """
 
-    kind = models.CharField(max_length=30)
-    key = models.CharField(max_length=100)
-    data = models.JSONField()
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
+    class Meta(ContentDocument.Meta):
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="content_unique_key")]
-        ordering = ["kind", "key"]
         verbose_name_plural = "content entries"
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.key}"

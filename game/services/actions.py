@@ -4,6 +4,7 @@ Each runs in one transaction on the locked life: catch up to now, apply, save. A
 before anything is written, so the transaction rolls back and nothing changes.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -11,10 +12,28 @@ from django.utils import timezone
 
 from core.errors import GameError
 from core.pushes import push_to_player
-from game import engine, selectors
+from game import engine, wire
 from game.models import Character, ConversationLine
 from game.services import content as content_service
-from game.services import energy, life, notify, sentiment
+from game.services import energy, life, sentiment
+
+
+@dataclass(frozen=True)
+class Played:
+    """A player's action done: the life as saved, and the engine events of the action itself."""
+
+    character: Character
+    events: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Talked:
+    """A conversation line answered: the person's reply, its scoring, and the person after it."""
+
+    reply: str
+    sentiment: float
+    affinity_change: float
+    person: dict[str, Any]  # as the life's state holds them
 
 
 def _locked_life(player_id: int) -> tuple[Character, dict[str, Any], engine.LifeState, list]:
@@ -23,7 +42,7 @@ def _locked_life(player_id: int) -> tuple[Character, dict[str, Any], engine.Life
     return character, before, state, events
 
 
-def do_activity(*, player_id: int, activity: str, target: str | None = None) -> dict[str, Any]:
+def do_activity(*, player_id: int, activity: str, target: str | None = None) -> Played:
     with transaction.atomic():
         character, before, state, events = _locked_life(player_id)
         content = content_service.current()
@@ -35,13 +54,10 @@ def do_activity(*, player_id: int, activity: str, target: str | None = None) -> 
         except engine.EngineError as exc:
             raise life.as_game_error(exc) from exc
         life.save(character=character, before=before, state=state, events=events + done, now=timezone.now())
-        return {
-            "player": selectors.player_object(player_id, character=character),
-            "events": [ev.to_dict() for ev in done],
-        }
+        return Played(character, [ev.to_dict() for ev in done])
 
 
-def choose(*, player_id: int, event_id: str, choice: str) -> dict[str, Any]:
+def choose(*, player_id: int, event_id: str, choice: str) -> Played:
     with transaction.atomic():
         character, before, state, events = _locked_life(player_id)
         try:
@@ -49,15 +65,10 @@ def choose(*, player_id: int, event_id: str, choice: str) -> dict[str, Any]:
         except engine.EngineError as exc:
             raise life.as_game_error(exc) from exc
         life.save(character=character, before=before, state=state, events=events + done, now=timezone.now())
-        return {
-            "event_id": event_id,
-            "choice": choice,
-            "events": [ev.to_dict() for ev in done],
-            "player": selectors.player_object(player_id, character=character),
-        }
+        return Played(character, [ev.to_dict() for ev in done])
 
 
-def talk(*, player_id: int, person_id: str, text: str) -> dict[str, Any]:
+def talk(*, player_id: int, person_id: str, text: str) -> Talked:
     score = sentiment.score(text)
     with transaction.atomic():
         character, before, state, events = _locked_life(player_id)
@@ -90,22 +101,15 @@ def talk(*, player_id: int, person_id: str, text: str) -> dict[str, Any]:
                 ),
             ]
         )
-        person = notify.person_object(next(p for p in character.state["people"] if p["id"] == person_id))
+        person = next(p for p in character.state["people"] if p["id"] == person_id)
         for speaker, line in (("player", text), ("person", reply)):
             push_to_player(
-                player_id,
-                {
-                    "type": "conversationEvent",
-                    "person_id": person_id,
-                    "speaker": speaker,
-                    "text": line,
-                    "game_time": at,
-                },
+                player_id, wire.conversation_event(person_id=person_id, speaker=speaker, text=line, game_time=at)
             )
-        return {"reply": reply, "sentiment": score, "affinity_change": change, "person": person}
+        return Talked(reply=reply, sentiment=score, affinity_change=change, person=person)
 
 
-def start_new_life(*, player_id: int) -> dict[str, Any]:
+def start_new_life(*, player_id: int) -> Character:
     """After a death, a new life; refused while the current one goes on."""
     with transaction.atomic():
         current = life.current_character(player_id=player_id, lock=True)  # the life first: the lock order
@@ -113,5 +117,4 @@ def start_new_life(*, player_id: int) -> dict[str, Any]:
             raise GameError("conflict", "The current life has not ended.")
         if current.current_of_id != player_id:
             raise GameError("conflict", "A new life has already begun.")  # a concurrent request won
-        character = life.start_life(player_id=player_id)
-    return selectors.player_object(player_id, character=character)
+        return life.start_life(player_id=player_id)

@@ -1,15 +1,13 @@
 """Game content: YAML files under game/content/ -> validated -> ContentEntry rows -> the engine's Content.
 
 The database copy is what the game plays with, so operators' admin edits take effect; every
-process rebuilds its Content when the version stamp in the cache moves.
+process rebuilds its Content when the version stamp in the cache moves (core/content_store.py).
 """
 
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
-
+from core.content_store import ContentStore, Row
 from game.content_files import read_content_files
 from game.engine.content import Content
 from game.models import ContentEntry
@@ -17,8 +15,6 @@ from game.models import ContentEntry
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 SINGLE = ("config", "names")  # one document each
 LISTS = ("events", "jobs", "activities", "items", "replies")
-_VERSION_KEY = "game:content-version"
-_cached: tuple[Any, Content] | None = None
 
 
 def _key_of(kind: str, entry: dict[str, Any], index: int) -> str:
@@ -28,39 +24,14 @@ def _key_of(kind: str, entry: dict[str, Any], index: int) -> str:
 read_files = read_content_files  # one place knows the files' shape (game/content_files.py)
 
 
-def validate(data: dict[str, Any]) -> Content:
-    """Build the engine's Content; raises ContentError naming the file and entry on bad data."""
-    return Content.from_dicts(**data)
+def data_to_rows(data: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = [(kind, "main", data[kind]) for kind in SINGLE]
+    for kind in LISTS:
+        rows += [(kind, _key_of(kind, e, i), e) for i, e in enumerate(data[kind])]
+    return rows
 
 
-def load_content(root: Path = CONTENT_DIR) -> dict[str, int]:
-    """Validate the files and make the database match them (the files are the versioned source)."""
-    data = read_files(root)
-    validate(data)
-    counts: dict[str, int] = {}
-    with transaction.atomic():
-        for kind in SINGLE + LISTS:
-            entries = (
-                [(kind, "main", data[kind])]
-                if kind in SINGLE
-                else [(kind, _key_of(kind, e, i), e) for i, e in enumerate(data[kind])]
-            )
-            keys = [k for _, k, _ in entries]
-            ContentEntry.objects.filter(kind=kind).exclude(key__in=keys).delete()
-            existing = {e.key: e for e in ContentEntry.objects.filter(kind=kind)}
-            for _, key, value in entries:
-                row = existing.get(key)
-                if row is None:
-                    ContentEntry.objects.create(kind=kind, key=key, data=value)
-                elif row.data != value:
-                    row.data = value
-                    row.save(update_fields=["data", "updated_at"])
-            counts[kind] = len(entries)
-        transaction.on_commit(bump_version)
-    return counts
-
-
-def rows_to_data(rows: list[tuple[str, str, Any]]) -> dict[str, Any]:
+def rows_to_data(rows: list[Row]) -> dict[str, Any]:
     data: dict[str, Any] = {kind: None for kind in SINGLE}
     data.update({kind: [] for kind in LISTS})
     for kind, _key, value in sorted(rows, key=lambda r: (r[0], r[1])):
@@ -71,24 +42,28 @@ def rows_to_data(rows: list[tuple[str, str, Any]]) -> dict[str, Any]:
     return data
 
 
-def bump_version() -> None:
-    cache.set(
-        _VERSION_KEY,
-        str(ContentEntry.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()),
-        timeout=None,
-    )
+def validate(data: dict[str, Any]) -> Content:
+    """Build the engine's Content; raises ContentError naming the file and entry on bad data."""
+    return Content.from_dicts(**data)
+
+
+STORE: ContentStore[Content] = ContentStore(
+    name="game",
+    model=ContentEntry,
+    build=lambda rows: validate(rows_to_data(rows)),
+    read_files=lambda: data_to_rows(read_files(CONTENT_DIR)),
+)
+
+
+def load_content(root: Path = CONTENT_DIR) -> dict[str, int]:
+    """Validate the files and make the database match them (the files are the versioned source)."""
+    return STORE.load(data_to_rows(read_files(root)))
 
 
 def current() -> Content:
     """The content the game plays with (database copy; the files when the database has none yet)."""
-    global _cached
-    version = cache.get(_VERSION_KEY)
-    if _cached is not None and _cached[0] == version and version is not None:
-        return _cached[1]
-    rows = list(ContentEntry.objects.values_list("kind", "key", "data"))
-    content = validate(rows_to_data(rows)) if rows else validate(read_files())
-    if version is None:
-        bump_version()
-        version = cache.get(_VERSION_KEY)
-    _cached = (version, content)
-    return content
+    return STORE.current()
+
+
+def bump_version() -> None:
+    STORE.bump()

@@ -7,13 +7,11 @@ import redis
 from accounts.selectors import ended_sessions, require_live_session, session_player_id, token_owner
 from core import presence
 from core.errors import ClosesSocket
-from game import selectors
 from game.models import Character
 from game.services import life, offline
 
 __all__ = [
     "arrive",
-    "auth_reply",
     "ended_sessions",
     "offline_delivered",
     "offline_pushes",
@@ -25,11 +23,6 @@ __all__ = [
 ]
 
 CLOSE_TOO_MANY_SOCKETS = 4008
-
-
-def auth_reply(player_id: int, character: Character | None = None) -> dict[str, Any]:
-    """The `auth` reply's data: the playerObject (of the life just saved, when given)."""
-    return {"player": selectors.player_object(player_id, character=character)}
 
 
 def arrive(player_id: int) -> Character:
@@ -47,12 +40,11 @@ def arrive(player_id: int) -> Character:
         raise
 
 
-def sign_in(player_id: int, token_id: int | None = None) -> dict[str, Any]:
+def sign_in(player_id: int, token_id: int | None = None) -> Character:
     """A socket that has joined its groups signs in: the sign-in is checked again (a ban or logout
-    committed before the groups were joined missed this socket), the life caught up, and the
-    `auth` reply's data returned (one database trip for the life)."""
+    committed before the groups were joined missed this socket), and the life caught up."""
     require_live_session(player_id=player_id, token_id=token_id)
-    return auth_reply(player_id, arrive(player_id))
+    return arrive(player_id)
 
 
 def offline_pushes(player_id: int) -> tuple[list[dict[str, Any]], list[int]]:

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from core.errors import GameError
 from core.ratelimit import limited
-from game import selectors
 from game.models import Character
 from game.services import energy, life, timeskip
 from monetization.catalog import catalog
@@ -58,7 +57,11 @@ def _sell(
 def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
     item = catalog().energy_refills.get(refill_type)
     if item is None:
-        raise GameError("bad_request", f"No refill {refill_type!r}.", fields=["refill_type"])
+        raise GameError(
+            "bad_request",
+            f"No refill {refill_type!r}; the store sells {', '.join(catalog().energy_refills)}.",
+            fields=["refill_type"],
+        )
     return _sell(
         player_id=player_id,
         limit="energy_refill",
@@ -72,7 +75,11 @@ def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key:
 def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
     item = catalog().time_skips.get(skip_type)
     if item is None:
-        raise GameError("bad_request", f"No time skip {skip_type!r}.", fields=["skip_type"])
+        raise GameError(
+            "bad_request",
+            f"No time skip {skip_type!r}; the store sells {', '.join(catalog().time_skips)}.",
+            fields=["skip_type"],
+        )
     return _sell(
         player_id=player_id,
         limit="time_skip",
@@ -116,7 +123,7 @@ def _skip(*, character: Character, skip_type: str, item: Any) -> dict[str, Any]:
     charge = ledger.diamonds_spend(
         player_id=player_id, amount=item.price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
     )
-    skip = timeskip.skip_time(character=character, seconds=None if skip_type == "next_event" else item.seconds)
+    skip = timeskip.skip_time(character=character, seconds=item.seconds, until_next_event=item.until_next_event)
     TimeSkipPurchase.objects.create(
         player_id=player_id,
         skip_type=skip_type,
@@ -125,8 +132,4 @@ def _skip(*, character: Character, skip_type: str, item: Any) -> dict[str, Any]:
         summary=skip.summary,
         transaction=charge,
     )
-    return {
-        "skipped_seconds": skip.skipped_seconds,
-        "summary": skip.summary,
-        "player": selectors.player_object(player_id, character=character),
-    }
+    return {"skipped_seconds": skip.skipped_seconds, "summary": skip.summary}

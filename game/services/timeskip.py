@@ -23,17 +23,17 @@ class Skip:
     events: list[dict[str, Any]]
 
 
-def _until_next_event(state: engine.LifeState, content: engine.Content) -> int:
-    """Game seconds to the next notable event (a question, a payday, a birthday...), at most a week."""
+def _until_next_event(state: engine.LifeState, content: engine.Content, limit: int) -> int:
+    """Game seconds to the next notable event (a question, a payday, a birthday...), at most `limit`."""
     probe, start = state, state.clock
-    while probe.clock - start < MAX_SKIP and not probe.dead:
-        end = min(start + MAX_SKIP, probe.clock + engine.DAY)
+    while probe.clock - start < limit and not probe.dead:
+        end = min(start + limit, probe.clock + engine.DAY)
         nxt, events = engine.advance(probe, probe.clock, end, [], content)
         notable = [ev.at for ev in events if ev.kind in NOTABLE]
         if notable:
             return max(1, min(notable) - start)
         probe = nxt
-    return MAX_SKIP
+    return limit
 
 
 def summarise(before: engine.LifeState, after: engine.LifeState, events: list[engine.Event]) -> list[str]:
@@ -59,13 +59,17 @@ def summarise(before: engine.LifeState, after: engine.LifeState, events: list[en
     return lines
 
 
-def skip_time(*, character: Character, seconds: int | None, now: datetime | None = None) -> Skip:
-    """Advance a locked life by `seconds` (None: to the next event), save it, and say what happened."""
+def skip_time(
+    *, character: Character, seconds: int, until_next_event: bool = False, now: datetime | None = None
+) -> Skip:
+    """Advance a locked life by `seconds` (or to its next event, at most `seconds`; never more than a
+    week), save it, and say what happened."""
     now = now or timezone.now()
     content = content_service.current()
     before, state, caught = life.catch_up_living(character, now)
-    span = _until_next_event(state, content) if seconds is None else seconds
-    span = min(span, MAX_SKIP)
+    span = min(seconds, MAX_SKIP)
+    if until_next_event:
+        span = _until_next_event(state, content, span)
     start_state = state
     state, events = engine.advance(state, state.clock, state.clock + span, [], content)
     character.anchor_game += span  # the clock stays ahead by what was bought

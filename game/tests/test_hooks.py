@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 from game import hooks
 from game.models import Character
-from game.services import actions, life
+from game.services import life
+from game.tests import play
 from monetization.models import DiamondTransaction
 
 pytestmark = pytest.mark.django_db
@@ -63,12 +64,12 @@ def test_a_failing_handler_rolls_the_life_save_back(make_player):
 
     try:
         with pytest.raises(RuntimeError, match="a handler failed"):
-            actions.do_activity(player_id=player.pk, activity="nap")
+            play.do_activity(player_id=player.pk, activity="nap")
     finally:
         hooks.unregister("test.broken")
     after = Character.objects.get(pk=before.pk)
     assert (after.state, after.game_clock) == (before.state, before.game_clock)  # no nap happened
-    assert actions.do_activity(player_id=player.pk, activity="nap")["events"][0]["kind"] == "activity"
+    assert play.do_activity(player_id=player.pk, activity="nap")["events"][0]["kind"] == "activity"
 
 
 def test_unknown_kinds_are_refused_at_registration():

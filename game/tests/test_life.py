@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from core import presence
 from core.errors import GameError
-from game import engine, selectors
+from game import engine
 from game.models import Character, ConversationLine, OfflineEvent, Person
-from game.services import actions, life, live, offline, tick
+from game.services import life, live, offline, tick
+from game.tests import play
 from monetization.models import PlayerWallet
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def state_of(player_id: int) -> dict:
 def test_first_sign_in_starts_a_life_with_family(make_player):
     player, _ = make_player()
     live.arrive(player.pk)
-    data = selectors.player_object(player.pk)
+    data = play.get_state(player.pk)
     character = data["character"]
     assert character["stage"] == "baby" and character["age"] == 0 and character["alive"] is True
     relations = sorted(p["relation"] for p in character["people"])
@@ -61,7 +62,7 @@ def test_do_activity_moves_stats_and_spends_energy(make_player):
     character.anchor_game, character.anchor_real = character.game_clock, timezone.now() + timedelta(hours=1)
     character.save()  # the clock stands still for this test: no catch-up, no regeneration
     before = state_of(player.pk)
-    reply = actions.do_activity(player_id=player.pk, activity="exercise")
+    reply = play.do_activity(player_id=player.pk, activity="exercise")
     after = state_of(player.pk)
     assert reply["events"][0]["kind"] == "activity" and reply["events"][0]["data"]["activity"] == "exercise"
     assert after["energy"] == 30.0  # exercise costs 20
@@ -78,7 +79,7 @@ def test_insufficient_energy_is_refused_and_changes_nothing(make_player):
     character.save()
     before = Character.objects.get(pk=character.pk)
     with pytest.raises(GameError) as err:
-        actions.do_activity(player_id=player.pk, activity="exercise")
+        play.do_activity(player_id=player.pk, activity="exercise")
     assert err.value.code == "insufficient_energy"
     after = Character.objects.get(pk=character.pk)
     assert after.state == before.state and after.game_clock == before.game_clock
@@ -88,7 +89,7 @@ def test_unknown_activity_is_refused(make_player):
     player, _ = make_player()
     live.arrive(player.pk)
     with pytest.raises(GameError) as err:
-        actions.do_activity(player_id=player.pk, activity="fly")
+        play.do_activity(player_id=player.pk, activity="fly")
     assert err.value.code == "not_found"
 
 
@@ -97,7 +98,7 @@ def test_choose_unknown_event_is_not_found_and_changes_nothing(make_player):
     live.arrive(player.pk)
     before = state_of(player.pk)
     with pytest.raises(GameError) as err:
-        actions.choose(player_id=player.pk, event_id="q999999", choice="x")
+        play.choose(player_id=player.pk, event_id="q999999", choice="x")
     assert err.value.code == "not_found"
     assert state_of(player.pk) == before
 
@@ -123,11 +124,11 @@ def test_choose_answers_a_pending_question(make_player):
     live.arrive(player.pk)
     grow_up(player.pk, 1)
     question = with_pending_question(player.pk)
-    reply = actions.choose(player_id=player.pk, event_id=question.id, choice=question.choices[-1]["id"])
+    reply = play.choose(player_id=player.pk, event_id=question.id, choice=question.choices[-1]["id"])
     assert reply["event_id"] == question.id
     assert all(q["id"] != question.id for q in state_of(player.pk)["pending"])
     with pytest.raises(GameError) as err:  # answering twice: it is gone
-        actions.choose(player_id=player.pk, event_id=question.id, choice=question.choices[-1]["id"])
+        play.choose(player_id=player.pk, event_id=question.id, choice=question.choices[-1]["id"])
     assert err.value.code == "not_found"
 
 
@@ -139,7 +140,7 @@ def test_other_players_event_is_not_found(make_player):
     question = with_pending_question(a.pk)
     before = state_of(b.pk)
     with pytest.raises(GameError) as err:
-        actions.choose(player_id=b.pk, event_id=question.id, choice=question.default)
+        play.choose(player_id=b.pk, event_id=question.id, choice=question.default)
     assert err.value.code == "not_found"
     assert state_of(b.pk) == before
 
@@ -149,9 +150,9 @@ def test_talk_scores_sentiment_keeps_lines_and_moves_affinity(make_player):
     live.arrive(player.pk)
     grow_up(player.pk, 10)
     parent = next(p for p in state_of(player.pk)["people"] if p["relation"] == "parent" and p["alive"])
-    warm = actions.talk(player_id=player.pk, person_id=parent["id"], text="I love you so much, thank you!")
+    warm = play.talk(player_id=player.pk, person_id=parent["id"], text="I love you so much, thank you!")
     assert warm["sentiment"] > 0.5 and warm["reply"]
-    cold = actions.talk(player_id=player.pk, person_id=parent["id"], text="I hate you, you are awful and stupid.")
+    cold = play.talk(player_id=player.pk, person_id=parent["id"], text="I hate you, you are awful and stupid.")
     assert cold["sentiment"] < -0.5
     assert warm["affinity_change"] > cold["affinity_change"]
     lines = list(ConversationLine.objects.order_by("id").values_list("speaker", "text"))
@@ -164,7 +165,7 @@ def test_talk_to_unknown_person_is_not_found(make_player):
     live.arrive(player.pk)
     grow_up(player.pk, 10)
     with pytest.raises(GameError) as err:
-        actions.talk(player_id=player.pk, person_id="p404", text="hello")
+        play.talk(player_id=player.pk, person_id="p404", text="hello")
     assert err.value.code == "not_found"
     assert ConversationLine.objects.count() == 0
 
@@ -244,10 +245,10 @@ def test_death_then_new_life_keeps_account(make_player):
     character.alive = False
     character.save()
     with pytest.raises(GameError) as err:
-        actions.do_activity(player_id=player.pk, activity="exercise")
+        play.do_activity(player_id=player.pk, activity="exercise")
     assert err.value.code == "forbidden"
-    data = actions.start_new_life(player_id=player.pk)
+    data = play.start_new_life(player_id=player.pk)
     assert data["character"]["alive"] is True and data["character"]["id"] != character.pk
     with pytest.raises(GameError) as err:
-        actions.start_new_life(player_id=player.pk)
+        play.start_new_life(player_id=player.pk)
     assert err.value.code == "conflict"

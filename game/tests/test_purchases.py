@@ -10,10 +10,13 @@ from accounts.models import Player
 from core.errors import GameError
 from core.testing import run_concurrently
 from game.models import Character
-from game.services import actions, live, purchases
+from game.services import live, purchases
+from game.tests import play
+from game.tests.factories import CharacterFactory
 from game.tests.test_life import grow_up, with_pending_question
 from monetization.models import DiamondTransaction, EnergyRefillPurchase, IdempotencyRecord, TimeSkipPurchase
 from monetization.services import ledger
+from monetization.tests.factories import fund
 
 Reason = DiamondTransaction.Reason
 
@@ -21,8 +24,8 @@ Reason = DiamondTransaction.Reason
 @pytest.fixture
 def rich_player(make_player):
     player, token = make_player()
-    live.arrive(player.pk)
-    ledger.diamonds_credit(player_id=player.pk, amount=1000, reason=Reason.OPERATOR_GRANT)
+    CharacterFactory(player=player)
+    fund(player, 1000)
     return player
 
 
@@ -123,7 +126,7 @@ def test_energy_purchases_rate_limited_per_player(rich_player):
 @pytest.mark.parametrize(("skip", "price", "seconds"), [("hour", 5, 3600), ("day", 25, 86400), ("week", 100, 604800)])
 def test_time_skip_runs_the_engine_and_logs_summary(rich_player, skip, price, seconds):
     clock_before = Character.objects.get(current_of_id=rich_player.pk).game_clock
-    reply = purchases.purchase_time_skip(player_id=rich_player.pk, skip_type=skip)
+    reply = play.purchase_time_skip(player_id=rich_player.pk, skip_type=skip)
     assert reply["skipped_seconds"] == seconds
     assert reply["summary"] and all(isinstance(line, str) for line in reply["summary"])
     character = Character.objects.get(current_of_id=rich_player.pk)
@@ -135,14 +138,14 @@ def test_time_skip_runs_the_engine_and_logs_summary(rich_player, skip, price, se
 
 @pytest.mark.django_db
 def test_time_skip_to_next_event_stops_at_an_event(rich_player):
-    reply = purchases.purchase_time_skip(player_id=rich_player.pk, skip_type="next_event")
+    reply = play.purchase_time_skip(player_id=rich_player.pk, skip_type="next_event")
     assert 0 < reply["skipped_seconds"] <= 7 * 86400
 
 
 @pytest.mark.django_db
 def test_time_skip_resolves_passed_questions_with_default_and_says_so(rich_player):
     question = with_pending_question(rich_player.pk)  # it expires a game day from now, inside the week
-    reply = purchases.purchase_time_skip(player_id=rich_player.pk, skip_type="week")
+    reply = play.purchase_time_skip(player_id=rich_player.pk, skip_type="week")
     assert any("default answer" in line for line in reply["summary"]), reply["summary"]
     pending = Character.objects.get(current_of_id=rich_player.pk).state["pending"]
     assert question.id not in [q["id"] for q in pending]
@@ -151,9 +154,9 @@ def test_time_skip_resolves_passed_questions_with_default_and_says_so(rich_playe
 @pytest.mark.django_db
 def test_time_skips_rate_limited(rich_player):
     for _ in range(5):
-        purchases.purchase_time_skip(player_id=rich_player.pk, skip_type="hour")
+        play.purchase_time_skip(player_id=rich_player.pk, skip_type="hour")
     with pytest.raises(GameError) as err:
-        purchases.purchase_time_skip(player_id=rich_player.pk, skip_type="hour")
+        play.purchase_time_skip(player_id=rich_player.pk, skip_type="hour")
     assert err.value.code == "rate_limited"
 
 
@@ -216,19 +219,19 @@ def test_refused_time_skips_do_not_count_either(make_player):
     live.arrive(player.pk)
     for _ in range(6):
         with pytest.raises(GameError):
-            purchases.purchase_time_skip(player_id=player.pk, skip_type="week")
+            play.purchase_time_skip(player_id=player.pk, skip_type="week")
     ledger.diamonds_credit(player_id=player.pk, amount=100, reason=Reason.OPERATOR_GRANT)
-    assert purchases.purchase_time_skip(player_id=player.pk, skip_type="hour")["skipped_seconds"] == 3600
+    assert play.purchase_time_skip(player_id=player.pk, skip_type="hour")["skipped_seconds"] == 3600
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "act",
     [
-        lambda pid: purchases.purchase_time_skip(player_id=pid, skip_type="hour"),
+        lambda pid: play.purchase_time_skip(player_id=pid, skip_type="hour"),
         lambda pid: purchases.purchase_energy_refill(player_id=pid, refill_type="small"),
-        lambda pid: actions.do_activity(player_id=pid, activity="exercise"),
-        lambda pid: actions.talk(player_id=pid, person_id="p1", text="hello"),
+        lambda pid: play.do_activity(player_id=pid, activity="exercise"),
+        lambda pid: play.talk(player_id=pid, person_id="p1", text="hello"),
     ],
     ids=["time_skip", "energy_refill", "do_activity", "talk"],
 )
@@ -252,7 +255,7 @@ def test_unlimited_energy_keeps_an_activitys_own_energy_effect(rich_player):
     """Unlimited energy is the engine's input, not a faked full bar: a nap still rests (+12)."""
     purchases.purchase_energy_refill(player_id=rich_player.pk, refill_type="unlimited")
     set_energy(rich_player, 50)
-    actions.do_activity(player_id=rich_player.pk, activity="nap")
+    play.do_activity(player_id=rich_player.pk, activity="nap")
     assert energy(rich_player) == 62
 
 
@@ -263,7 +266,7 @@ def test_unlimited_energy_covers_talk(rich_player):
     set_energy(rich_player, 0)
     state = Character.objects.get(current_of_id=rich_player.pk).state
     parent = next(p["id"] for p in state["people"] if p["alive"])  # a parent, most often
-    reply = actions.talk(player_id=rich_player.pk, person_id=parent, text="I love you, thank you for everything")
+    reply = play.talk(player_id=rich_player.pk, person_id=parent, text="I love you, thank you for everything")
     assert reply["reply"]
     assert energy(rich_player) == 0  # not charged, not refused
 
@@ -275,7 +278,7 @@ def test_without_unlimited_energy_talk_is_refused_when_tired(rich_player):
     state = Character.objects.get(current_of_id=rich_player.pk).state
     parent = next(p["id"] for p in state["people"] if p["alive"])  # a parent, most often
     with pytest.raises(GameError) as refused:
-        actions.talk(player_id=rich_player.pk, person_id=parent, text="hello")
+        play.talk(player_id=rich_player.pk, person_id=parent, text="hello")
     assert refused.value.code == "insufficient_energy"
 
 

@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from game import selectors
 from game.models import Character
-from game.services import actions, live, purchases
+from game.services import live, purchases
 from game.services.tick import run_tick
+from game.tests import play
 from game.tests.test_life import grow_up
+from monetization.catalog import catalog
 from monetization.services import ledger
 
 pytestmark = pytest.mark.django_db
@@ -25,24 +26,25 @@ def playing(make_player):
     live.sign_in(player.pk)
     live.sign_out(player.pk)
     ledger.diamonds_credit(player_id=player.pk, amount=1000, reason="operator_grant")
+    catalog()  # a running process has the catalog built (rebuilt only when an operator edits it)
     return player
 
 
 def test_auth_of_a_returning_player(playing, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
-        live.sign_in(playing.pk)
+        play.sign_in(playing.pk)
 
 
 def test_get_state(playing, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
-        selectors.player_object(playing.pk)
+        play.get_state(playing.pk)
 
 
 def test_do_activity(playing, django_assert_max_num_queries):
     # savepoint, the locked life, unlimited energy?, save, the push (kept: the player is away), the
     # reply's player row, release; +1 when a person changed (the admin's mirror)
     with django_assert_max_num_queries(8):
-        actions.do_activity(player_id=playing.pk, activity="nap")
+        play.do_activity(player_id=playing.pk, activity="nap")
 
 
 def test_talk(playing, django_assert_max_num_queries):
@@ -50,7 +52,7 @@ def test_talk(playing, django_assert_max_num_queries):
     state = Character.objects.get(current_of_id=playing.pk).state
     person = next(p["id"] for p in state["people"] if p["alive"])
     with django_assert_max_num_queries(8):  # as an activity, with both lines in one insert
-        actions.talk(player_id=playing.pk, person_id=person, text="hello there")
+        play.talk(player_id=playing.pk, person_id=person, text="hello there")
 
 
 def test_an_energy_refill(playing, django_assert_max_num_queries):

@@ -23,7 +23,6 @@ from django.conf import settings
 from core import connections, presence
 from core import redis as shared_redis
 from core.reporting import report_exception
-from game.services import live
 
 logger = logging.getLogger("baolife.ws")
 
@@ -58,15 +57,19 @@ class SocketWatch:
         consumers = [c for c in list(self.sockets) if not c.closed]
         signed = [c for c in consumers if c.ctx is not None]
         if signed:
-            held = [(c.ctx.player_id, c.ctx.token_id) for c in signed]
-            try:
-                ended = await database_sync_to_async(live.ended_sessions)(sessions=held)
-            except Exception as exc:
-                logger.warning("heartbeat: sign-ins not re-checked (%s)", type(exc).__name__)
-                ended = set()
-            for consumer in signed:
-                if (consumer.ctx.player_id, consumer.ctx.token_id) in ended:
-                    await consumer.end_session(4003)
+            by_session: dict[Any, list[Any]] = {}
+            for consumer in signed:  # in practice one session (the game's); grouped to ask each once
+                by_session.setdefault(consumer.session, []).append(consumer)
+            for session, group in by_session.items():
+                held = [(c.ctx.player_id, c.ctx.token_id) for c in group]
+                try:
+                    ended = await database_sync_to_async(session.ended_sessions)(sessions=held)
+                except Exception as exc:
+                    logger.warning("heartbeat: sign-ins not re-checked (%s)", type(exc).__name__)
+                    ended = set()
+                for consumer in group:
+                    if (consumer.ctx.player_id, consumer.ctx.token_id) in ended:
+                        await consumer.end_session(4003)
         if not shared_redis.client():
             return
         try:
