@@ -55,6 +55,7 @@ from wsload import (
 # Preparation (in this process, before the server starts)
 # --------------------------------------------------------------------------------------------
 def prepare(args: argparse.Namespace) -> dict:
+    from django.conf import settings
     from django.db import connection
     from django.utils import timezone
 
@@ -82,6 +83,7 @@ def prepare(args: argparse.Namespace) -> dict:
         "limits": {k: (v.count, v.per_seconds) for k, v in cat.purchase_limits.items()},
         "refill_price": cat.energy_refills[args.refill].price,
         "skip": cat.time_skips["week"],
+        "skip_game_seconds": int(cat.time_skips["week"].seconds * settings.GAME_SECONDS_PER_REAL_SECOND),
     }
 
 
@@ -89,8 +91,7 @@ def check_database(args: argparse.Namespace, counts: dict) -> list[str]:
     """One purchase row per successful reply; every balance equal to the sum of its ledger rows."""
     from django.db.models import Sum
 
-    from accounts.models import Player
-    from monetization.models import DiamondTransaction, EnergyRefillPurchase, TimeSkipPurchase
+    from monetization.models import DiamondTransaction, EnergyRefillPurchase, PlayerWallet, TimeSkipPurchase
 
     problems = []
     for model, (ok, unanswered) in ((EnergyRefillPurchase, counts["refill"]), (TimeSkipPurchase, counts["skip"])):
@@ -98,7 +99,7 @@ def check_database(args: argparse.Namespace, counts: dict) -> list[str]:
         if not ok <= rows <= ok + unanswered:  # a request whose socket died may or may not have gone through
             problems.append(f"{rows} {model.__name__} rows for {ok} successful replies ({unanswered} unanswered)")
     sums = dict(DiamondTransaction.objects.values("player_id").annotate(s=Sum("amount")).values_list("player_id", "s"))
-    off = [pk for pk, diamonds in Player.objects.values_list("pk", "diamonds") if sums.get(pk, 0) != diamonds]
+    off = [pk for pk, diamonds in PlayerWallet.objects.values_list("pk", "diamonds") if sums.get(pk, 0) != diamonds]
     if off:
         problems.append(f"{len(off)} players whose balance is not the sum of their ledger rows (e.g. {off[:5]})")
     return problems
@@ -111,7 +112,7 @@ class Tally:
     def __init__(self, warm_until: float, stop_at: float) -> None:
         self.warm_until, self.stop_at = warm_until, stop_at
         self.latencies: list[float] = []
-        self.ok = self.ok_in_window = self.rate_limited = self.exhausted = self.unanswered = 0
+        self.ok = self.ok_in_window = self.rate_limited = self.exhausted = self.unanswered = self.held = 0
         self.errors: list[str] = []
         self.error_count = 0
 
@@ -125,6 +126,7 @@ class Tally:
             "error_count": self.error_count,
             "exhausted": self.exhausted,
             "unanswered": self.unanswered,
+            "held": self.held,
             "cpu_ms": cpu_ms,
         }
 
@@ -145,6 +147,8 @@ async def buy(loop: asyncio.AbstractEventLoop, conn: Conn, frame: dict, tally: T
             tally.ok_in_window += 1
     elif not reply.get("ok") and reply.get("error", {}).get("code") == "rate_limited":
         tally.rate_limited += 1
+    elif not reply.get("ok") and reply.get("error", {}).get("message", "").startswith("First decide"):
+        tally.held += 1  # an earlier skip stopped at a major decision: this life waits for its answer
     else:
         tally.fail(f"bad reply: {raw[:200]!r}")
     return got < tally.stop_at
@@ -257,10 +261,13 @@ async def measure(args: argparse.Namespace, port: int, server_pid: int, prep: di
         f"purchase_time_skip 'week': {len(slots)} closed loops, {n_skips} skips, {args.skips_per_player} per player",
         flush=True,
     )
-    week = prep["skip"].seconds
+    week = prep["skip_game_seconds"]
 
     def skipped(data: dict) -> bool:
-        return data.get("skipped_seconds") == week and bool(data["player"])
+        # a full week of waiting (7 game years at the default pace), or stopped by a major decision
+        full = data.get("skipped_seconds") == week and data.get("stopped_for") is None
+        stopped = 0 < data.get("skipped_seconds", 0) <= week and data.get("stopped_for") is not None
+        return (full or stopped) and bool(data["player"])
 
     with profiled(server_pid, spy and spy / "skip.txt"):
         tally, cpu_ms, elapsed = await phase(
@@ -273,6 +280,29 @@ async def measure(args: argparse.Namespace, port: int, server_pid: int, prep: di
     tally, cpu_ms, elapsed = await phase(loop, [alone], 1, skip, skipped, 0.0, 3600.0, server_pid)
     tally.exhausted = 0
     out["skip1"] = tally.figures(tally.ok / elapsed, cpu_ms)
+
+    # other sockets' ping while `--skips-in-flight` week skips run (each skip loop its own players)
+    spare = conns[len(slots) * args.skip_players : len(conns) - args.seq_skips]
+    loops = [spare[i :: args.skips_in_flight] for i in range(args.skips_in_flight)]
+    pingers = [s[0] for s in slots]
+    print(
+        f"ping on {len(pingers)} sockets while {args.skips_in_flight} week skips are in flight "
+        f"({len(spare)} players, at most {args.skips_per_player} skips each)",
+        flush=True,
+    )
+    start = time.perf_counter()
+    skipping = Tally(start, start + args.warmup + args.duration)
+    background = asyncio.gather(
+        *(slot_loop(loop, chunk, args.skips_per_player, skip, skipped, skipping) for chunk in loops)
+    )
+    run = await closed_loop(pingers, warmup=args.warmup, duration=args.duration, keep_open=True)
+    skipping.stop_at = 0  # the skip loops stop after their current skip
+    await background
+    out["ping_under_skips"] = latency_summary(run.latencies)
+    out["ping_under_skips"].update(
+        rps=len(run.latencies) / args.duration, errors=run.errors, error_count=run.error_count
+    )
+    out["skip_under_ping"] = skipping.figures(0.0, 0.0)
     await asyncio.sleep(0.5)  # let the last `u` pushes (0.1 s batching) go out before the sockets close
     for conn in conns:
         conn.close()
@@ -318,6 +348,16 @@ def report(args: argparse.Namespace, prep: dict, out: dict, problems: list[str],
         print(f"database check FAILED: {problem}")
     if not problems:
         print("database check: one purchase row per successful reply, every balance = the sum of its ledger rows")
+    idle, busy = ping["p99_ms"], out["ping_under_skips"]["p99_ms"]
+    ratio = busy / idle if idle else float("nan")
+    skip_p = out["skip_under_ping"]
+    print(
+        f"ping p99 with {args.skips_in_flight} week skips in flight: {busy:.2f} ms against {idle:.2f} ms idle = "
+        f"{ratio:.1f}x (target <= 3x) -> {'met' if ratio <= 3 else 'MISSED'}; those skips: {skip_p['n']} done, "
+        f"p50 {skip_p['p50_ms']:.0f} ms, p99 {skip_p['p99_ms']:.0f} ms, errors {skip_p['error_count']}"
+    )
+    for sample in skip_p["errors"]:
+        print(f"    error: {sample}")
     for key, how in (("skip", f"{args.concurrency} in flight"), ("skip1", "1 in flight")):
         ratio = out[key]["p99_ms"] / ping["p99_ms"] if ping["p99_ms"] else float("nan")
         print(
@@ -341,6 +381,7 @@ def main() -> None:
     parser.add_argument("--skip-players", type=int, default=4, help="players per slot that buy week skips")
     parser.add_argument("--skips-per-player", type=int, default=3, help="at most the limit's burst (5)")
     parser.add_argument("--seq-skips", type=int, default=100, help="week skips one at a time (other players)")
+    parser.add_argument("--skips-in-flight", type=int, default=10, help="week skips running beside the ping")
     parser.add_argument("--py-spy", metavar="DIR", help="record py-spy samples of the server per phase into DIR")
     parser.add_argument("--diamonds", type=int, default=100_000, help="diamonds granted to each player")
     parser.add_argument("--age-years", type=int, default=20, help="the lives' game age")
@@ -351,7 +392,7 @@ def main() -> None:
     args = parser.parse_args()
     import uvloop
 
-    if args.concurrency * args.skip_players + args.seq_skips > args.players:
+    if args.concurrency * args.skip_players + args.seq_skips + 10 * args.skips_in_flight > args.players:
         sys.exit("not enough --players for --skip-players per slot and --seq-skips")
 
     def checked_prepare() -> dict:

@@ -1,10 +1,13 @@
 """The game's WebSocket verbs: thin, each calls one service."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+from channels.db import database_sync_to_async
 from pydantic import Field
 
+from core.dbretry import retry_on_deadlock
 from core.errors import GameError
 from core.verbs import Context, NoParams, Params, verb
 from game import selectors, wire
@@ -123,9 +126,17 @@ def purchase_energy_refill(ctx: Context, params: EnergyRefillParams) -> dict[str
     )
 
 
-@verb("purchase_time_skip", TimeSkipParams, moves_diamonds=True)
-def purchase_time_skip(ctx: Context, params: TimeSkipParams) -> dict[str, Any]:
-    skip = purchases.purchase_time_skip(
-        player_id=ctx.player_id, skip_type=params.skip_type, idempotency_key=params.idempotency_key
-    )
-    return {**skip, "player": player_object(ctx.player_id)}
+# Skips run the engine over up to 7 game years: on their own few threads (each with its own database
+# connection), never on the database thread every socket's verbs share (docs/performance.md).
+_SKIP_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="time-skip")
+
+
+def time_skip_reply(player_id: int, skip_type: str, idempotency_key: str | None) -> dict[str, Any]:
+    skip = purchases.purchase_time_skip(player_id=player_id, skip_type=skip_type, idempotency_key=idempotency_key)
+    return {**skip, "player": player_object(player_id)}
+
+
+@verb("purchase_time_skip", TimeSkipParams, moves_diamonds=True, is_async=True)
+async def purchase_time_skip(ctx: Context, params: TimeSkipParams) -> dict[str, Any]:
+    run = database_sync_to_async(retry_on_deadlock(time_skip_reply), thread_sensitive=False, executor=_SKIP_THREADS)
+    return await run(ctx.player_id, params.skip_type, params.idempotency_key)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from accounts.models import Player
+from game import narrate
 from game.models import Character
 from game.services import clock
 from monetization.selectors import diamonds_of
@@ -98,7 +99,7 @@ def message_event(event: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "messageEvent",
         "kind": data.get("milestone", kind),
-        "text": data.get("text") or kind.replace("_", " "),
+        "text": narrate.event(event),
         "game_time": event["at"],
         "data": data,
     }

@@ -15,7 +15,7 @@ from monetization.models import CatalogEntry
 
 CATALOG_FILE = Path(__file__).resolve().parent / "content" / "catalog.yaml"
 WEEK_SECONDS = 7 * 24 * 3600
-KINDS = ("diamond_packs", "energy_refills", "time_skips", "milestone_rewards", "purchase_limits")
+KINDS = ("diamond_packs", "energy_refills", "time_skips", "milestone_rewards", "purchase_limits", "grants")
 LIMITED = ("energy_refill", "time_skip")  # the purchases that need a limit
 
 
@@ -62,6 +62,10 @@ class Catalog(_Model):
     time_skips: dict[str, TimeSkip] = Field(min_length=1)
     milestone_rewards: dict[str, int | dict[str, int]]
     purchase_limits: dict[str, Limit]
+    grants: dict[str, int] = Field(default_factory=dict)  # `welcome`: the diamonds a new account starts with
+
+    def grant(self, name: str) -> int:
+        return max(0, self.grants.get(name, 0))
 
     @model_validator(mode="after")
     def _check(self) -> "Catalog":

@@ -18,6 +18,8 @@ class DiamondTransaction(models.Model):
         PURCHASE = "purchase", "store purchase"
         ENERGY_REFILL = "energy_refill", "energy refill"
         TIME_SKIP = "time_skip", "time skip"
+        SKIP_UNUSED = "skip_unused", "unused part of a time skip given back"
+        WELCOME = "welcome", "welcome gift of a new account"
         MILESTONE = "milestone", "milestone reward"
         ACHIEVEMENT = "achievement", "achievement reward"
         QUEST = "quest", "quest reward"

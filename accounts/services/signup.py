@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts import hooks
 from accounts.models import Player
 from accounts.selectors import token_lookup
 from accounts.services.credentials import Session, clean_credentials
@@ -62,6 +63,7 @@ def sign_in_device(*, device_id: str, ip: str | None = None) -> Session:
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
                 player = Player.objects.create(user=user, device_id=device_id)
+                hooks.account_created(player.pk)
                 created = True
         except IntegrityError:  # another request created it a moment ago: a sign-in, not a sign-up
             _uncount_signup(ip)
@@ -122,6 +124,7 @@ def _register(*, email: str, key: str, password: str, guest_token: str | None) -
             user.save()
             if guest is None:
                 guest = Player.objects.create(user=user, email=key, is_guest=False)
+                hooks.account_created(guest.pk)
             else:
                 guest.email, guest.is_guest = key, False
                 guest.save(update_fields=["email", "is_guest"])

@@ -71,7 +71,7 @@ def test_register_upgrades_guest_in_place(client):
     player = Player.objects.get(pk=guest["player_id"])
     assert (
         player.is_guest is False
-        and ledger.balance(player_id=player.pk).diamonds == 42
+        and ledger.balance(player_id=player.pk).diamonds == 50 + 42  # the welcome diamonds, then the grant
         and player.user.email == "ann@example.com"
     )
     assert Player.objects.count() == 1

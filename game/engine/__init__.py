@@ -3,7 +3,7 @@
 No Django, no ORM, no wall clock, no network: everything that touches those wraps this package.
 """
 
-from .api import advance, apply_activity, apply_choice, apply_energy, apply_talk
+from .api import advance, advance_settling, apply_activity, apply_choice, apply_energy, apply_talk, expire_held
 from .content import Content
 from .errors import (
     BadInput,
@@ -55,9 +55,11 @@ __all__ = [
     "UnknownActivity",
     "UnknownTarget",
     "advance",
+    "advance_settling",
     "apply_activity",
     "apply_choice",
     "apply_energy",
     "apply_talk",
+    "expire_held",
     "new_life",
 ]

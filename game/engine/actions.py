@@ -44,13 +44,15 @@ def do_activity(
         raise UnknownActivity(f"no activity {activity_id!r}", activity=activity_id)
     if s.dead:
         raise CharacterDead("this life has ended")
+    _refuse_while_held(ctx)
     if s.stage not in act.stages or s.age < act.min_age:
         raise NotAllowed(f"{act.name} is not possible at this stage of life", activity=act.id, stage=s.stage)
     reason = unmet(s, act.requires)
     if reason:
         raise NotAllowed(f"{act.name}: {reason}", activity=act.id)
     if at < s.busy_until:
-        raise Busy(f"busy until {s.busy_until}", busy_until=s.busy_until)
+        wait = _real_wait((s.busy_until - at) / ctx.c.config.pace)
+        raise Busy(f"You are still busy with your last activity: free in {wait}.", busy_until=s.busy_until)
     if not unlimited_energy and s.energy < act.energy_cost:
         raise InsufficientEnergy(
             f"{act.name} needs {act.energy_cost} energy", energy=s.energy, required=act.energy_cost
@@ -75,6 +77,25 @@ def do_activity(
         changed.update(special.apply(ctx, at, act, plan, params, ctx.rng(at, f"activity:{act.id}")))
     ev.data["effects"] = changed
     ev.data["energy"] = s.energy
+
+
+def _real_wait(seconds: float) -> str:
+    """A real-time wait as a player reads it ("about 2 minutes")."""
+    if seconds < 60:
+        n = max(1, math.ceil(seconds))
+        return f"{n} second{'s' if n > 1 else ''}"
+    if seconds < 3600:
+        n = math.ceil(seconds / 60)
+        return f"about {n} minute{'s' if n > 1 else ''}"
+    n = math.ceil(seconds / 3600)
+    return f"about {n} hour{'s' if n > 1 else ''}"
+
+
+def _refuse_while_held(ctx: Ctx) -> None:
+    """A major decision holds the life: it is answered before anything else happens."""
+    q = ctx.s.held_by
+    if q is not None:
+        raise NotAllowed(f"First decide: {q.text}", event_id=q.id)
 
 
 # ---- question events -----------------------------------------------------------------------------------------------
@@ -118,8 +139,9 @@ def do_talk(
     cfg = ctx.c.config.talk
     if s.dead:
         raise CharacterDead("this life has ended")
+    _refuse_while_held(ctx)
     if s.stage == "baby":
-        raise NotAllowed("babies cannot talk yet", stage=s.stage)
+        raise NotAllowed("Babies cannot talk yet.", stage=s.stage)
     if not isinstance(sentiment, int | float) or not math.isfinite(sentiment) or not -1 <= sentiment <= 1:
         raise BadInput("sentiment must be a number in -1..1", field="sentiment")
     p = s.person(person_id)

@@ -8,6 +8,7 @@ from . import actions, sim
 from .content import Content
 from .ctx import Ctx
 from .errors import BadInput, CharacterDead, EngineError, InvalidTime
+from .outcomes import resolve
 from .state import Event, Input, LifeState
 
 
@@ -53,7 +54,7 @@ def _apply_input(ctx: Ctx, inp: Input) -> None:
     if inp.kind == "activity":
         actions.do_activity(ctx, inp.at, p["activity"], p.get("target"))
     elif inp.kind == "choice":
-        actions.do_choice(ctx, inp.at, p["event_id"], p["choice"])
+        actions.do_choice(ctx, ctx.s.clock, p["event_id"], p["choice"])  # a held clock: answered where it stopped
     elif inp.kind == "talk":
         actions.do_talk(ctx, inp.at, p["person_id"], p.get("text", ""), p["sentiment"])
     else:
@@ -92,11 +93,36 @@ def apply_energy(state: LifeState, at: int, amount: float, content: Content) -> 
 def apply_choice(
     state: LifeState, at: int, event_id: str, choice_id: str, content: Content
 ) -> tuple[LifeState, list[Event]]:
-    """Answer a pending question. Raises EventNotFound if it is unknown, answered or expired by `at`."""
+    """Answer a pending question. Raises EventNotFound if it is unknown, answered or expired by `at`.
+
+    While a major decision holds the clock, the answer is given at the held moment (the life did not
+    move on), so the outcome is the same however late in real time the player answers."""
     _check_time(state, at)
     ctx = Ctx(state.clone(), content)
     sim.run(ctx, at)
-    actions.do_choice(ctx, at, event_id, choice_id)
+    actions.do_choice(ctx, ctx.s.clock, event_id, choice_id)
+    return ctx.s, ctx.events
+
+
+def advance_settling(state: LifeState, end: int, content: Content) -> tuple[LifeState, list[Event]]:
+    """`advance` to `end` as if nobody answered anything: each major decision that holds the clock is
+    settled with its default answer where it was raised (simulations, tests, tools)."""
+    events: list[Event] = []
+    while True:
+        state, done = advance(state, state.clock, max(end, state.clock), [], content)
+        events += done
+        if state.held_by is None or state.dead:
+            return state, events
+        state, done = expire_held(state, content)
+        events += done
+
+
+def expire_held(state: LifeState, content: Content) -> tuple[LifeState, list[Event]]:
+    """The real-time window of the major decisions holding the clock has passed (the caller knows real
+    time): each is settled with its default answer at the held moment, and the clock may move again."""
+    ctx = Ctx(state.clone(), content)
+    for q in [q for q in ctx.s.pending if q.major]:
+        resolve(ctx, ctx.s.clock, q, q.default, by="expiry")
     return ctx.s, ctx.events
 
 

@@ -79,7 +79,8 @@ def retire(ctx: Ctx, at: int) -> None:
     s.pension = int((last.salary if last else 0) * cfg.pension_ratio)
     s.job = None
     s.retired = True
-    ctx.milestone("retired", at, once="retired", title=last.title if last else None, pension=s.pension)
+    career = s.counters.get("jobs_held", 0) > 0  # a retirement without ever working is no milestone to reward
+    ctx.milestone("retired", at, once="retired", title=last.title if last else None, pension=s.pension, career=career)
 
 
 def daily_work(ctx: Ctx, t: int) -> None:

@@ -107,8 +107,11 @@ class EventTemplate(_Model):
     random: bool = True  # false: only raised by the engine itself (config.system_events)
     subject: Relation | None = None  # a living person of this relation is named in the text as {name}
     requires: Requirements = Field(default_factory=Requirements)
-    ttl_hours: int | None = Field(default=None, gt=0)
+    ttl_hours: int | None = Field(default=None, gt=0)  # a window in game hours (window_real_hours is preferred)
+    window_real_hours: float | None = Field(default=None, gt=0)  # real hours the player has to answer
     cooldown_days: int | None = Field(default=None, ge=0)  # default: config.questions.cooldown_days
+    once: bool = False  # at most once in a life ("first steps", "first credit card")
+    major: bool = False  # a decision that holds the life's clock until answered or its window ends
     choices: tuple[Choice, ...] = Field(min_length=2, max_length=4)
     default: str
 
@@ -211,7 +214,8 @@ class QuestionsCfg(_Model):
     hours: tuple[int, ...]
     chance: float = Field(ge=0, le=1)
     max_pending: int = Field(ge=1)
-    ttl_hours: int = Field(gt=0)
+    window_real_hours: float = Field(default=16, ge=8)  # a question waits this long in real time
+    major_window_real_hours: float = Field(default=24, ge=8)  # ... and a major one (the clock held)
     cooldown_days: int = Field(default=120, ge=0)  # the same event is not raised again within this many days
 
 
@@ -252,6 +256,26 @@ class BillsCfg(_Model):
     tuition_per_month: dict[Literal["college", "graduate"], int] = Field(default_factory=dict)
 
 
+class StatsCfg(_Model):
+    """How stats behave over a life: gains shrink near the top, and what is not kept up drifts down."""
+
+    soft_cap: int = Field(default=70, ge=0, le=99)  # above it a gain is scaled by (100 - value) / (100 - soft_cap)
+    drift_above: int = Field(default=60, ge=0, le=100)  # monthly drift applies only above this value
+    monthly_drift: dict[Literal["health", "happiness", "smarts", "looks"], int] = Field(default_factory=dict)
+    drift_from_age: dict[Literal["health", "happiness", "smarts", "looks"], int] = Field(default_factory=dict)
+    affinity_soft_cap: float = Field(default=60, ge=0, le=99)  # the same for affinity gains
+    family_monthly_decay: float = Field(default=0.5, ge=0)  # family bonds above 50 cool slowly without contact
+
+
+class DebtCfg(_Model):
+    """Debt is not free: interest, stress, collections, and bankruptcy."""
+
+    monthly_interest: float = Field(default=0.02, ge=0, le=1)
+    happiness_per_month: int = Field(default=-3, le=0)
+    collections_below: int = Field(default=-20000)  # a collections notice and a health toll from here
+    bankruptcy_below: int = Field(default=-100000)  # debts written off, savings gone, a flag kept for life
+
+
 class HealthCfg(_Model):
     decline_start_age: int = 50
     decline_every_days: int = 45
@@ -261,6 +285,7 @@ class HealthCfg(_Model):
     old_age_start: int = 70
     old_age_hazard_per_year: float = 0.02
     old_age_growth: float = 0.09
+    poor_health_hazard: float = Field(default=1.5, ge=0)  # hazard x (1 + this x (60 - health) / 60) below 60
 
 
 class TalkCfg(_Model):
@@ -297,6 +322,8 @@ class Config(_Model):
     career: CareerCfg
     bills: BillsCfg
     health: HealthCfg
+    stats: StatsCfg = Field(default_factory=StatsCfg)
+    debt: DebtCfg = Field(default_factory=DebtCfg)
     talk: TalkCfg
     holidays: tuple[Holiday, ...] = ()
     majors: tuple[Major, ...] = Field(min_length=1)
@@ -304,6 +331,7 @@ class Config(_Model):
     birthday_gift: int = 20
     max_people: int = 60
     max_children: int = 6
+    pace: float = Field(default=360, gt=0)  # game seconds per real second (the service passes its setting)
     specials: dict[str, dict[str, Any]] = Field(default_factory=dict)  # each special's numbers, by its id
 
     @model_validator(mode="after")

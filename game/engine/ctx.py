@@ -47,10 +47,16 @@ class Ctx:
         return True
 
     def add_stat(self, name: str, delta: int) -> int:
-        """Clamp a 0..100 stat; returns the change actually made."""
+        """Clamp a 0..100 stat, gains shrinking above the content's soft cap (diminishing returns: a
+        stat is hard to keep at the top); returns the change actually made."""
         if name not in _STAT_NAMES:
             raise KeyError(name)
         old = getattr(self.s, name)
+        cap = self.c.config.stats.soft_cap
+        if delta > 0 and old + delta > cap:
+            below = max(0, cap - old)  # the part of the gain up to the soft cap counts in full
+            above = (delta - below) * (100 - max(old, cap)) / (100 - cap)
+            delta = below + int(above + 0.5)
         new = max(0, min(100, old + delta))
         setattr(self.s, name, new)
         return new - old

@@ -17,6 +17,12 @@ def yearly_hazard(ctx: Ctx, age: int) -> float:
     return min(1.0, h.old_age_hazard_per_year * math.exp(h.old_age_growth * (age - h.old_age_start)))
 
 
+def _frailty(ctx: Ctx) -> float:
+    """Poor health raises the hazard of dying (1 at health 60 and above)."""
+    health = ctx.s.health
+    return 1.0 if health >= 60 else 1.0 + ctx.c.config.health.poor_health_hazard * (60 - health) / 60
+
+
 def daily_health(ctx: Ctx, t: int) -> None:
     s = ctx.s
     h = ctx.c.config.health
@@ -29,7 +35,7 @@ def daily_health(ctx: Ctx, t: int) -> None:
         die(ctx, t, "illness")
     elif ctx.roll(t, "accident") < h.accident_chance_per_day:
         die(ctx, t, "accident")
-    elif ctx.roll(t, "old_age") < yearly_hazard(ctx, s.age) / 360:
+    elif ctx.roll(t, "old_age") < yearly_hazard(ctx, s.age) * _frailty(ctx) / 360:
         die(ctx, t, "old age")
 
 

@@ -95,6 +95,10 @@ def _make_room(ctx: Ctx) -> bool:
 
 def change_affinity(ctx: Ctx, at: int, person: Person, delta: float, reason: str) -> float:
     old = person.affinity
+    cap = ctx.c.config.stats.affinity_soft_cap
+    if delta > 0 and old + delta > cap:  # a bond near its best grows slowly ("best mom ever" once more)
+        below = max(0.0, cap - old)
+        delta = below + (delta - below) * (100 - max(old, cap)) / (100 - cap)
     person.affinity = round(max(-100.0, min(100.0, old + delta)), 2)
     change = round(person.affinity - old, 2)
     if change:
@@ -119,6 +123,9 @@ def daily_people(ctx: Ctx, t: int) -> None:
 
 def monthly_people(ctx: Ctx, t: int) -> None:
     """Friendships cool without attention; family bonds barely move."""
+    decay = ctx.c.config.stats.family_monthly_decay
     for p in ctx.s.people:
         if p.alive and p.relation not in FAMILY and p.affinity > 10:
             p.affinity = round(p.affinity - 1, 2)
+        elif p.alive and p.relation in FAMILY and p.affinity > 50:
+            p.affinity = round(p.affinity - decay, 2)

@@ -24,6 +24,8 @@ def eligible(ctx: Ctx, tpl: EventTemplate, t: int) -> bool:
     if not (tpl.min_age <= s.age <= tpl.max_age):
         return False
     last = s.recent.get(tpl.id)
+    if last is not None and tpl.once:
+        return False
     if last is not None:
         cooldown = tpl.cooldown_days if tpl.cooldown_days is not None else ctx.c.config.questions.cooldown_days
         if t - last < cooldown * DAY:
@@ -40,7 +42,11 @@ def raise_event(ctx: Ctx, t: int, tpl: EventTemplate) -> PendingQuestion | None:
     if subject is False:
         return None
     s = ctx.s
-    ttl = (tpl.ttl_hours or ctx.c.config.questions.ttl_hours) * HOUR
+    cfg = ctx.c.config.questions
+    window = tpl.window_real_hours or (cfg.major_window_real_hours if tpl.major else cfg.window_real_hours)
+    # the window in game time at the pace: a held clock does not move, so a major one never expires
+    # in game time; the service ends its hold when the real window has passed (life.catch_up)
+    ttl = tpl.ttl_hours * HOUR if tpl.ttl_hours else int(window * 3600 * ctx.c.config.pace)
     name = subject.name if isinstance(subject, Person) else ""
     q = PendingQuestion(
         id=s.new_id("q"),
@@ -51,6 +57,8 @@ def raise_event(ctx: Ctx, t: int, tpl: EventTemplate) -> PendingQuestion | None:
         text=ctx.fmt(tpl.text, name=name),
         choices=[{"id": ch.id, "text": ctx.fmt(ch.text, name=name)} for ch in tpl.choices],
         person_id=subject.id if isinstance(subject, Person) else None,
+        major=tpl.major,
+        window_real_hours=window,
     )
     s.pending.append(q)
     s.recent[tpl.id] = t

@@ -21,12 +21,18 @@ def _sleep_hours(ctx: Ctx) -> frozenset[int]:
 
 
 def run(ctx: Ctx, end: int) -> None:
-    """Advance ctx.s from its clock to `end` (inclusive of a step at `end`)."""
+    """Advance ctx.s from its clock to `end` (inclusive of a step at `end`).
+
+    A pending major decision holds the clock: the run stops after the step that raised it (or does
+    not start), and `s.clock` stays there until the decision is answered or expired by the caller.
+    """
     s = ctx.s
     if end < s.clock:
         raise ValueError("end before clock")
     if s.dead:
         s.clock = end
+        return
+    if s.held_by is not None:
         return
     cfg = ctx.c.config
     e_max = float(cfg.energy.max)
@@ -53,6 +59,9 @@ def run(ctx: Ctx, end: int) -> None:
             questions.maybe_raise(ctx, t)
         if s.dead:
             break
+        if s.pending and s.held_by is not None:
+            s.clock = t
+            return
         t += HOUR
     s.clock = end
 
@@ -98,10 +107,45 @@ def _daily(ctx: Ctx, t: int) -> None:
             ctx.add_stat("health", min(hc.recovery_per_month, hc.recovery_cap - s.health))
         # moods fade: a tenth of the distance back toward 60 each month (integer, so replay-exact)
         ctx.add_stat("happiness", (60 - s.happiness) // 10 if s.happiness > 60 else -((s.happiness - 60) // 10))
+        _drift(ctx)
     if day % cfg.career.review_every_days == 0:
         career.review(ctx, t)
     people.daily_people(ctx, t)
     daily_health(ctx, t)
+
+
+def _drift(ctx: Ctx) -> None:
+    """What is not kept up slips: each month a stat above `drift_above` loses its drift (from its age)."""
+    s, st = ctx.s, ctx.c.config.stats
+    for stat, amount in st.monthly_drift.items():
+        if amount and s.age >= st.drift_from_age.get(stat, 0) and getattr(s, stat) > st.drift_above:
+            ctx.add_stat(stat, -amount)
+
+
+def _debt(ctx: Ctx, t: int) -> None:
+    """Debt costs interest and peace of mind; deep debt brings collections, then bankruptcy."""
+    s, d = ctx.s, ctx.c.config.debt
+    if s.money >= 0:
+        return
+    interest = int(-s.money * d.monthly_interest)
+    if interest:
+        ctx.add_money(-interest)
+    ctx.add_stat("happiness", d.happiness_per_month)
+    if s.money < d.bankruptcy_below:
+        written_off = -s.money
+        s.money = 0
+        if "bankrupt" not in s.flags:
+            s.flags.append("bankrupt")
+        ctx.add_stat("happiness", -20)
+        ctx.emit(
+            "message",
+            t,
+            topic="bankruptcy",
+            text=f"You declared bankruptcy: ${written_off:,} of debt written off. Your credit is ruined.",
+        )
+    elif s.money < d.collections_below and (t // MONTH) % 3 == 0:
+        ctx.add_stat("health", -2)
+        ctx.emit("message", t, topic="collections", text=f"Debt collectors call about your ${-s.money:,} of debt.")
 
 
 def _bills(ctx: Ctx, t: int) -> None:
@@ -118,6 +162,5 @@ def _bills(ctx: Ctx, t: int) -> None:
         items["tuition"] = tuition
     amount = sum(items.values())
     ctx.add_money(-amount)
-    if s.money < 0:
-        ctx.add_stat("happiness", -2)
     ctx.emit("bill", t, amount=amount, items=items, balance=s.money)
+    _debt(ctx, t)

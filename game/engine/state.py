@@ -143,6 +143,8 @@ class PendingQuestion:
     text: str
     choices: list[dict[str, str]]  # [{"id", "text"}]
     person_id: str | None = None
+    major: bool = False  # holds the life's clock while pending
+    window_real_hours: float = 0.0  # the real time the player has to answer (the service ends a hold by it)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +156,8 @@ class PendingQuestion:
             "text": self.text,
             "choices": [dict(c) for c in self.choices],
             "person_id": self.person_id,
+            "major": self.major,
+            "window_real_hours": self.window_real_hours,
         }
 
     @classmethod
@@ -169,6 +173,7 @@ class PendingQuestion:
             "choices": [dict(c) for c in self.choices],
             "expires_at": self.expires_at,
             "default": self.default,
+            "major": self.major,
         }
 
 
@@ -263,6 +268,11 @@ class LifeState:
         return LifeState.from_dict(self.to_dict())
 
     # ---- helpers used by the engine ------------------------------------------------------------------------
+    @property
+    def held_by(self) -> PendingQuestion | None:
+        """The major decision holding the life's clock, if one is pending (the oldest)."""
+        return next((q for q in self.pending if q.major), None)
+
     def person(self, person_id: str) -> Person | None:
         for p in self.people:
             if p.id == person_id:

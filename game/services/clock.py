@@ -22,6 +22,17 @@ def game_time_at(character: Character, now: datetime) -> int:
     return max(character.game_clock, character.anchor_game + int(elapsed * pace()))
 
 
+def real_time_at(character: Character, game_time: int) -> datetime:
+    """When, in real time, the life reaches (or reached) `game_time` on its current anchors."""
+    return character.anchor_real + timedelta(seconds=(game_time - character.anchor_game) / pace())
+
+
+def restart(character: Character, game_time: int, real: datetime) -> None:
+    """The clock goes on from `game_time` at real `real` (a held decision was answered or expired)."""
+    character.anchor_game = game_time
+    character.anchor_real = real
+
+
 def resume(character: Character, now: datetime) -> list[str]:
     """The player is here: restart a paused clock from where it stopped; returns changed fields."""
     if character.active_until < now:

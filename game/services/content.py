@@ -7,6 +7,8 @@ process rebuilds its Content when the version stamp in the cache moves (core/con
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from core.content_store import ContentStore, Row
 from game.content_files import read_content_files
 from game.engine.content import Content
@@ -43,8 +45,10 @@ def rows_to_data(rows: list[Row]) -> dict[str, Any]:
 
 
 def validate(data: dict[str, Any]) -> Content:
-    """Build the engine's Content; raises ContentError naming the file and entry on bad data."""
-    return Content.from_dicts(**data)
+    """Build the engine's Content; raises ContentError naming the file and entry on bad data.
+    The game's pace (a setting) goes in with the config: question windows are in real hours."""
+    config = {**(data.get("config") or {}), "pace": settings.GAME_SECONDS_PER_REAL_SECOND}
+    return Content.from_dicts(**{**data, "config": config})
 
 
 STORE: ContentStore[Content] = ContentStore(

@@ -1,7 +1,7 @@
 """Lives: start one, lock it, bring it up to now with the engine, and save it atomically."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -87,12 +87,44 @@ def catch_up_living(character: Character, now: datetime) -> tuple[dict[str, Any]
     return before, state, events
 
 
-def catch_up(character: Character, state: engine.LifeState, now: datetime) -> tuple[engine.LifeState, list]:
-    """Run the engine from the life's clock to the game moment of real `now`."""
-    target = clock.game_time_at(character, now)
-    if state.dead or target <= state.clock:
-        return state, []
-    return engine.advance(state, state.clock, target, [], content_service.current())
+def catch_up(
+    character: Character, state: engine.LifeState, now: datetime, content: engine.Content | None = None
+) -> tuple[engine.LifeState, list]:
+    """Run the engine from the life's clock to the game moment of real `now`.
+
+    A major decision holds the clock where it was raised. Its real-time window counts from the
+    moment the life reached it; once that has passed the engine settles it with its default answer,
+    the clock restarts from the end of the window and the life runs on to `now` (moves the
+    character's anchors: callers save them, `apply_state`).
+    """
+    content = content or content_service.current()
+    events: list = []
+    while not state.dead:
+        held = state.held_by
+        if held is not None:
+            window = held.window_real_hours or content.config.questions.major_window_real_hours
+            ends = clock.real_time_at(character, state.clock) + timedelta(hours=window)
+            if now < ends:
+                break
+            state, done = engine.expire_held(state, content)
+            events += done
+            clock.restart(character, state.clock, ends)
+            continue
+        target = clock.game_time_at(character, now)
+        if target <= state.clock:
+            break
+        state, done = engine.advance(state, state.clock, target, [], content)
+        events += done
+        if state.held_by is None:
+            break
+    return state, events
+
+
+def release_hold(character: Character, before: dict[str, Any], state: engine.LifeState, now: datetime) -> None:
+    """A held decision was just answered: the clock goes on from where it stopped, from now."""
+    was_held = any(q.get("major") for q in before.get("pending", []))
+    if was_held and state.held_by is None:
+        clock.restart(character, state.clock, now)
 
 
 def apply_state(character: Character, state: engine.LifeState) -> list[str]:
@@ -102,10 +134,21 @@ def apply_state(character: Character, state: engine.LifeState) -> list[str]:
     character.stage = state.stage
     character.alive = not state.dead
     character.summary = state.summary
-    return ["state", "game_clock", "age_years", "stage", "alive", "summary", "updated_at"]
+    return list(_SAVE_FIELDS)
 
 
-_SAVE_FIELDS = ("state", "game_clock", "age_years", "stage", "alive", "summary", "updated_at")
+# the anchors too: a catch-up that ends a held decision moves them
+_SAVE_FIELDS = (
+    "state",
+    "game_clock",
+    "age_years",
+    "stage",
+    "alive",
+    "summary",
+    "anchor_game",
+    "anchor_real",
+    "updated_at",
+)
 
 
 def save_many(characters: list[Character], now: datetime) -> None:
@@ -140,6 +183,7 @@ def save(
     online: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Persist an advanced life with everything that follows from it, in the caller's transaction."""
+    release_hold(character, before, state, now)
     fields = apply_state(character, state)
     character.save(update_fields=fields + list(extra_fields))
     event_dicts = [ev.to_dict() for ev in events]

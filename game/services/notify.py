@@ -10,6 +10,13 @@ from game.models import Character
 from game.services import offline
 
 
+def worth_pushing(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events a player is told about one by one: a question already settled within the same
+    span (a skip, a catch-up) is not pushed as open; its outcome is (`question_resolved`)."""
+    settled = {ev["data"].get("event_id") for ev in events if ev["kind"] == "question_resolved"}
+    return [ev for ev in events if not (ev["kind"] == "question" and ev["data"].get("event_id") in settled)]
+
+
 def event_pushes(character: Character, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One push per engine event (same order and length as `events`)."""
     return [wire.event_push(character, ev) for ev in events]
@@ -32,6 +39,7 @@ def deliver(
     With `outbox` / `offline_outbox`, pushes are appended there for the caller to send or keep
     in one go (the tick).
     """
+    events = worth_pushing(events)
     pushes = event_pushes(character, events)
     if online is None:
         online = presence.is_online(player_id)

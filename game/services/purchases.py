@@ -119,17 +119,32 @@ def _refill(*, character: Character, refill_type: str, item: Any) -> dict[str, A
 
 
 def _skip(*, character: Character, skip_type: str, item: Any) -> dict[str, Any]:
+    """Charge the skip, run it, and give back the share a major decision left unused (a skip never
+    decides for the player: it stops at the decision; docs/economy.md)."""
     player_id = character.player_id
     charge = ledger.diamonds_spend(
         player_id=player_id, amount=item.price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
     )
-    skip = timeskip.skip_time(character=character, seconds=item.seconds, until_next_event=item.until_next_event)
+    skip = timeskip.skip_time(character=character, real_seconds=item.seconds, until_next_event=item.until_next_event)
+    unused = int(item.price * (1 - skip.used))
+    diamonds = charge.balance_after
+    if unused > 0:
+        back = ledger.diamonds_credit(
+            player_id=player_id, amount=unused, reason=Reason.SKIP_UNUSED, reference=f"skip:{skip_type}"
+        )
+        diamonds = back.balance_after if back else diamonds
     TimeSkipPurchase.objects.create(
         player_id=player_id,
         skip_type=skip_type,
-        price=item.price,
+        price=item.price - unused,
         skipped_seconds=skip.skipped_seconds,
         summary=skip.summary,
         transaction=charge,
     )
-    return {"skipped_seconds": skip.skipped_seconds, "summary": skip.summary}
+    return {
+        "skipped_seconds": skip.skipped_seconds,
+        "summary": skip.summary,
+        "diamonds": diamonds,
+        "refunded": unused,
+        "stopped_for": skip.stopped_for,
+    }

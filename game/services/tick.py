@@ -54,9 +54,9 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
                 if target < first_step_after(character.game_clock):
                     continue  # no step boundary crossed: nothing would change
                 before = character.state
-                state, events = engine.advance(
-                    engine.LifeState.from_dict(before), character.game_clock, target, [], content
-                )
+                state, events = life.catch_up(character, engine.LifeState.from_dict(before), now, content)
+                if not events and state.clock == character.game_clock:
+                    continue  # held by a decision the player has not answered yet: nothing to write
                 life.apply_state(character, state)
                 advanced.append((character, before, [ev.to_dict() for ev in events]))
             if advanced:

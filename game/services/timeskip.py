@@ -1,81 +1,78 @@
-"""Skipping game time (a paid skip): the same engine as live play, over at most one game week."""
+"""A paid time skip sells the player's waiting: `hour`, `day` and `week` skip that much real time
+of the life (at the default pace a real day is a game year), at most a real week; `next_event` runs
+to the next question. The same engine as live play. A major decision stops the skip where it is
+raised (a skip never decides for the player); the part not used is given back (purchases.py).
+"""
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 
-from game import engine
+from game import engine, narrate
 from game.models import Character
+from game.services import clock, life
 from game.services import content as content_service
-from game.services import life
 
-MAX_SKIP = engine.WEEK
-NOTABLE = {"question", "payday", "aged", "exam", "holiday", "bill", "milestone"}
+MAX_REAL_SECONDS = 7 * 24 * 3600  # the one-week cap, in real waiting
 
 
 @dataclass(frozen=True)
 class Skip:
-    skipped_seconds: int
+    skipped_seconds: int  # game seconds the life moved on
+    wanted_seconds: int  # game seconds that were paid for
     summary: list[str]
     events: list[dict[str, Any]]
+    stopped_for: dict[str, Any] | None  # the major decision that stopped the skip, as its question
+
+    @property
+    def used(self) -> float:
+        """The share of the paid span that was skipped (1.0 unless a decision stopped it)."""
+        return self.skipped_seconds / self.wanted_seconds if self.wanted_seconds else 1.0
 
 
-def _until_next_event(state: engine.LifeState, content: engine.Content, limit: int) -> int:
-    """Game seconds to the next notable event (a question, a payday, a birthday...), at most `limit`."""
-    probe, start = state, state.clock
-    while probe.clock - start < limit and not probe.dead:
-        end = min(start + limit, probe.clock + engine.DAY)
-        nxt, events = engine.advance(probe, probe.clock, end, [], content)
-        notable = [ev.at for ev in events if ev.kind in NOTABLE]
-        if notable:
-            return max(1, min(notable) - start)
-        probe = nxt
-    return limit
+def game_span(real_seconds: int) -> int:
+    """The game seconds of `real_seconds` of waiting at the game's pace (capped at a real week)."""
+    return int(min(real_seconds, MAX_REAL_SECONDS) * clock.pace())
 
 
-def summarise(before: engine.LifeState, after: engine.LifeState, events: list[engine.Event]) -> list[str]:
-    """A readable account of the skipped span, for the player and for the purchase log."""
-    lines: list[str] = []
-    for ev in events:
-        if ev.kind == "question_resolved" and ev.data.get("by") == "expiry":
-            lines.append(f"Unanswered question settled with its default answer: {ev.data.get('text', '')}".strip())
-        elif ev.kind in ("milestone", "aged", "payday", "exam", "holiday", "bill") or ev.data.get("text"):
-            text = ev.data.get("text") or ev.kind.replace("_", " ")
-            lines.append(str(text))
-    counts = Counter(ev.kind for ev in events)
-    for stat in ("health", "happiness", "smarts", "looks"):
-        delta = getattr(after, stat) - getattr(before, stat)
-        if delta:
-            lines.append(f"{stat.capitalize()} {delta:+d}")
-    if after.money != before.money:
-        lines.append(f"Money {after.money - before.money:+d}")
-    if not lines:
-        lines.append("Time passed quietly.")
-    if counts.get("question"):
-        lines.append(f"{counts['question']} new question(s) are waiting for you.")
-    return lines
+def _until_next_question(state: engine.LifeState, content: engine.Content, limit: int) -> int:
+    """Game seconds to the next question raised (at most `limit`): the span is run once to find it;
+    the engine replays it exactly when the skip runs to that moment (split-invariance)."""
+    _, events = engine.advance(state, state.clock, state.clock + limit, [], content)
+    asked = [ev.at for ev in events if ev.kind == "question"]
+    return max(1, min(asked) - state.clock) if asked else limit
 
 
 def skip_time(
-    *, character: Character, seconds: int, until_next_event: bool = False, now: datetime | None = None
+    *, character: Character, real_seconds: int, until_next_event: bool = False, now: datetime | None = None
 ) -> Skip:
-    """Advance a locked life by `seconds` (or to its next event, at most `seconds`; never more than a
-    week), save it, and say what happened."""
+    """Move a locked life on by `real_seconds` of waiting (or to its next question), save it, and say
+    what happened, for a person. Refused while a major decision waits (answer it first)."""
     now = now or timezone.now()
     content = content_service.current()
     before, state, caught = life.catch_up_living(character, now)
-    span = min(seconds, MAX_SKIP)
-    if until_next_event:
-        span = _until_next_event(state, content, span)
+    if state.held_by is not None:
+        raise life.as_game_error(engine.NotAllowed(f"First decide: {state.held_by.text}", event_id=state.held_by.id))
+    wanted = game_span(real_seconds)
+    span = _until_next_question(state, content, wanted) if until_next_event else wanted
     start_state = state
     state, events = engine.advance(state, state.clock, state.clock + span, [], content)
-    character.anchor_game += span  # the clock stays ahead by what was bought
+    skipped = state.clock - start_state.clock if not state.dead else span
+    character.anchor_game += skipped  # the clock stays ahead by what was bought
     life.save(
         character=character, before=before, state=state, events=caught + events, now=now, extra_fields=("anchor_game",)
     )
+    held = state.held_by
+    event_dicts = [ev.to_dict() for ev in events]
+    summary = narrate.span(start_state.to_dict(), state.to_dict(), event_dicts)
+    if held is not None:
+        summary.append(f"The skip stopped here: a decision needs you. {held.text}")
     return Skip(
-        skipped_seconds=span, summary=summarise(start_state, state, events), events=[ev.to_dict() for ev in events]
+        skipped_seconds=skipped,
+        wanted_seconds=span,
+        summary=summary,
+        events=event_dicts,
+        stopped_for=held.payload() if held else None,
     )

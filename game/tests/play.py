@@ -28,8 +28,8 @@ def start_new_life(*, player_id: int) -> dict[str, Any]:
 
 
 def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
-    params = handlers.TimeSkipParams(skip_type=skip_type, idempotency_key=idempotency_key)
-    return handlers.purchase_time_skip(Context(player_id=player_id), params)
+    params = handlers.TimeSkipParams(skip_type=skip_type, idempotency_key=idempotency_key)  # validated as the verb does
+    return handlers.time_skip_reply(player_id, params.skip_type, params.idempotency_key)
 
 
 def sign_in(player_id: int, token_id: int | None = None) -> dict[str, Any]:

@@ -124,14 +124,17 @@ def test_energy_purchases_rate_limited_per_player(rich_player):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("skip", "price", "seconds"), [("hour", 5, 3600), ("day", 25, 86400), ("week", 100, 604800)])
-def test_time_skip_runs_the_engine_and_logs_summary(rich_player, skip, price, seconds):
+def test_time_skip_runs_the_engine_and_logs_summary(rich_player, skip, price, seconds, settings):
     clock_before = Character.objects.get(current_of_id=rich_player.pk).game_clock
     reply = play.purchase_time_skip(player_id=rich_player.pk, skip_type=skip)
+    seconds = int(seconds * settings.GAME_SECONDS_PER_REAL_SECOND)  # it sells real waiting: the game moves on by pace
     assert reply["skipped_seconds"] == seconds
     assert reply["summary"] and all(isinstance(line, str) for line in reply["summary"])
     character = Character.objects.get(current_of_id=rich_player.pk)
     assert character.game_clock >= clock_before + seconds
-    assert reply["player"]["diamonds"] == 1000 - price
+    rewards = sum(DiamondTransaction.objects.filter(reason=Reason.MILESTONE).values_list("amount", flat=True))
+    assert reply["player"]["diamonds"] == 1000 - price + rewards  # years skipped reach milestones too
+    assert reply["refunded"] == 0 and reply["stopped_for"] is None
     log = TimeSkipPurchase.objects.get()
     assert (log.skip_type, log.price, log.skipped_seconds, log.summary) == (skip, price, seconds, reply["summary"])
 
@@ -139,14 +142,16 @@ def test_time_skip_runs_the_engine_and_logs_summary(rich_player, skip, price, se
 @pytest.mark.django_db
 def test_time_skip_to_next_event_stops_at_an_event(rich_player):
     reply = play.purchase_time_skip(player_id=rich_player.pk, skip_type="next_event")
-    assert 0 < reply["skipped_seconds"] <= 7 * 86400
+    assert 0 < reply["skipped_seconds"] <= 7 * 86400 * 360
+    pending = Character.objects.get(current_of_id=rich_player.pk).state["pending"]
+    assert pending and pending[-1]["created_at"] == Character.objects.get(current_of_id=rich_player.pk).game_clock
 
 
 @pytest.mark.django_db
 def test_time_skip_resolves_passed_questions_with_default_and_says_so(rich_player):
     question = with_pending_question(rich_player.pk)  # it expires a game day from now, inside the week
     reply = play.purchase_time_skip(player_id=rich_player.pk, skip_type="week")
-    assert any("default answer" in line for line in reply["summary"]), reply["summary"]
+    assert any(line.startswith("Left to chance: ") for line in reply["summary"]), reply["summary"]
     pending = Character.objects.get(current_of_id=rich_player.pk).state["pending"]
     assert question.id not in [q["id"] for q in pending]
 
@@ -221,7 +226,7 @@ def test_refused_time_skips_do_not_count_either(make_player):
         with pytest.raises(GameError):
             play.purchase_time_skip(player_id=player.pk, skip_type="week")
     ledger.diamonds_credit(player_id=player.pk, amount=100, reason=Reason.OPERATOR_GRANT)
-    assert play.purchase_time_skip(player_id=player.pk, skip_type="hour")["skipped_seconds"] == 3600
+    assert play.purchase_time_skip(player_id=player.pk, skip_type="hour")["skipped_seconds"] == 3600 * 360
 
 
 @pytest.mark.django_db

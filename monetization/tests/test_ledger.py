@@ -184,3 +184,32 @@ def test_admin_grant_form_writes_ledger_row_with_operator(client, make_player):
     assert refused.status_code == 200 and DiamondTransaction.objects.count() == 1
     # the ledger itself cannot be edited or deleted in the admin
     assert client.get(f"/admin/monetization/diamondtransaction/{row.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_job_milestones_pay_once_per_track_and_level_however_often_hired(make_player):
+    """Quitting and being hired again into the same track paid 3 diamonds each time (103 hires, 309 💎)."""
+    player, _ = make_player()
+    granted = [
+        reward_milestone(
+            player_id=player.pk,
+            character_id=9,
+            event={"kind": "milestone", "at": 1000 * n, "data": {"milestone": "hired", "track": "retail"}},
+        )
+        for n in range(5)
+    ]
+    assert granted == [3, 0, 0, 0, 0]
+    other_track = {"kind": "milestone", "at": 9000, "data": {"milestone": "hired", "track": "medicine"}}
+    assert reward_milestone(player_id=player.pk, character_id=9, event=other_track) == 3
+    promoted = {"kind": "milestone", "at": 9500, "data": {"milestone": "promotion", "track": "retail", "level": 1}}
+    assert reward_milestone(player_id=player.pk, character_id=9, event=promoted) == 5
+    assert reward_milestone(player_id=player.pk, character_id=9, event={**promoted, "at": 20000}) == 0
+
+
+@pytest.mark.django_db
+def test_retiring_pays_only_after_a_career(make_player):
+    player, _ = make_player()
+    idle = {"kind": "milestone", "at": 50, "data": {"milestone": "retired", "career": False, "pension": 0}}
+    assert reward_milestone(player_id=player.pk, character_id=3, event=idle) == 0
+    worked = {"kind": "milestone", "at": 60, "data": {"milestone": "retired", "career": True, "pension": 9000}}
+    assert reward_milestone(player_id=player.pk, character_id=4, event=worked) == 20

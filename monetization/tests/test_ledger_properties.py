@@ -10,6 +10,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from accounts.services import signup
 from core.errors import GameError
+from monetization.catalog import catalog
 from monetization.models import DiamondTransaction
 from monetization.services import ledger
 from monetization.services.rewards import reward_milestone
@@ -22,7 +23,7 @@ class Economy(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.player_id = signup.sign_in_device(device_id=f"prop-device-{next(_devices):08d}").player_id
-        self.balance = 0
+        self.balance = catalog().grant("welcome")  # a new account starts with the welcome diamonds
         self.debt = 0
         self.refunded: set[int] = set()
         self.purchases: list[int] = []

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from game.content_files import load_content
-from game.engine import YEAR, Content, LifeState, advance, new_life
+from game.engine import YEAR, Content, LifeState, advance_settling, new_life
 
 _CACHE: dict[tuple[int, int], LifeState] = {}
 
@@ -22,7 +22,7 @@ def aged(content: Content, seed: int, years: int) -> LifeState:
     key = (seed, years)
     if key not in _CACHE:
         state = new_life(seed, 0, content)
-        state, _ = advance(state, 0, years * YEAR + 5 * 86400, [], content)
+        state, _ = advance_settling(state, years * YEAR + 5 * 86400, content)
         _CACHE[key] = state
     return _CACHE[key].clone()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.engine import DAY, YEAR, Job, advance, apply_activity, apply_choice
+from game.engine import DAY, YEAR, Job, advance, advance_settling, apply_activity, apply_choice
 
 
 def _job(state, track, level, performance, years_in_level):
@@ -32,7 +32,7 @@ def test_promotion_to_ceo(content, life):
     state.smarts = state.happiness = state.health = 100
     business = content.tracks["business"]
     _job(state, business, len(business.levels) - 2, 100.0, 10)
-    state, events = advance(state, state.clock, state.clock + 31 * DAY, [], content)
+    state, events = advance_settling(state, state.clock + 31 * DAY, content)
     assert state.job.title == "Chief Executive Officer"
     assert _milestones(events, "promotion") and _milestones(events, "became_ceo")
 
@@ -41,7 +41,7 @@ def test_no_promotion_without_education(content, life):
     state = life(62, 40)
     state.education.graduated = ["elementary", "high_school"]
     _job(state, content.tracks["business"], 0, 100.0, 10)
-    state, events = advance(state, state.clock, state.clock + 31 * DAY, [], content)
+    state, events = advance_settling(state, state.clock + 31 * DAY, content)
     assert state.job.level == 0 and not _milestones(events, "promotion")
 
 
@@ -49,14 +49,14 @@ def test_low_performance_gets_fired(content, life):
     state = life(63, 30)
     _job(state, content.tracks["service"], 1, 2.0, 1)
     state.smarts = state.happiness = 0
-    state, events = advance(state, state.clock, state.clock + 31 * DAY, [], content)
+    state, events = advance_settling(state, state.clock + 31 * DAY, content)
     assert state.job is None and _milestones(events, "fired")
 
 
 def test_paydays_every_14_days(content, life):
     state = life(64, 30)
     _job(state, content.tracks["trades"], 1, 60.0, 0)
-    state, events = advance(state, state.clock, state.clock + 56 * DAY, [], content)
+    state, events = advance_settling(state, state.clock + 56 * DAY, content)  # a decision may come up
     paydays = [e for e in events if e.kind == "payday"]
     assert len(paydays) == 4
     assert all(e.data["amount"] == 45000 * 14 // 360 for e in paydays)
@@ -86,7 +86,7 @@ def test_school_from_six_to_college_graduation(content):
     state, _ = apply_choice(state, state.clock, q.id, "business", content)
     assert state.education.stage == "college" and state.education.major == "business"
     state.smarts = 100
-    state, events = advance(state, state.clock, state.clock + 4 * YEAR + 2 * DAY, [], content)
+    state, events = advance_settling(state, state.clock + 4 * YEAR + 2 * DAY, content)
     # the engine is deterministic: with this seed and smarts 100 the student graduates (no drop-out)
     assert state.education.graduated == ["elementary", "high_school", "college"]
     assert not [e for e in events if e.kind == "message" and e.data.get("topic") == "dropped_out"]
@@ -113,7 +113,7 @@ def test_graduate_school_keeps_major_and_graduates(content, life):
     state, events = apply_choice(state, state.clock, q.id, "accept", content)
     assert (state.education.stage, state.education.major) == ("graduate", "law")
     state.smarts = 100
-    state, events = advance(state, state.clock, state.clock + 2 * YEAR + 2 * DAY, [], content)
+    state, events = advance_settling(state, state.clock + 2 * YEAR + 2 * DAY, content)
     grads = [e.data for e in _milestones(events, "graduation")]
     assert grads and grads[0]["level"] == "graduate" and grads[0]["major"] == "law"
     assert state.education.highest == "graduate"

@@ -6,7 +6,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.engine import DAY, WEEK, YEAR, Input, Job, LifeState, advance, apply_activity, new_life
+from game.engine import (
+    DAY,
+    WEEK,
+    YEAR,
+    Input,
+    Job,
+    LifeState,
+    NotAllowed,
+    PendingQuestion,
+    advance,
+    apply_activity,
+    apply_choice,
+    apply_talk,
+    expire_held,
+    new_life,
+)
 
 from .conftest import aged
 
@@ -62,7 +77,7 @@ def test_one_call_equals_two_calls(content, age_index, seed, employed, energy, o
 
     whole = advance(state, t0, t2, [], content)
     first = advance(state, t0, t1, [], content)
-    second = advance(first[0], t1, t2, [], content)
+    second = advance(first[0], first[0].clock, t2, [], content)  # a decision may hold the clock before t1
 
     assert _dump(*whole) == _dump(second[0], first[1] + second[1])
 
@@ -95,8 +110,66 @@ def test_inputs_in_advance_equal_caller_applying_between_advances(content, seed,
 
     a, ev_a = advance(state, t0, at, [], content)
     b, ev_b = apply_activity(a, at, "read", content)
-    c, ev_c = advance(b, at, end, [], content)
+    c, ev_c = advance(b, b.clock, end, [], content)
     assert _dump(*whole) == _dump(c, ev_a + ev_b + ev_c)
+
+
+def _held(content, seed: int) -> LifeState:
+    """A life of 18 held by the college decision (a major one), raised at its clock."""
+    state = _base(content, 3, seed, False, energy=40.0)
+    tpl = content.events["college_decision"]
+    state.pending.append(
+        PendingQuestion(
+            id=state.new_id("q"),
+            template=tpl.id,
+            created_at=state.clock,
+            expires_at=state.clock + 10 * YEAR,
+            default=tpl.default,
+            text=tpl.text,
+            choices=[{"id": c.id, "text": c.text} for c in tpl.choices],
+            major=True,
+            window_real_hours=24,
+        )
+    )
+    return state
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2**32),
+    waited=st.integers(0, 3 * YEAR),
+    later=st.integers(0, 3 * YEAR),
+    span=st.integers(0, 8 * WEEK),
+    cut=st.floats(0, 1),
+)
+def test_a_held_life_waits_and_its_answer_does_not_depend_on_when_it_comes(content, seed, waited, later, span, cut):
+    state = _held(content, seed)
+    held_at = state.clock
+    paused, events = advance(state, held_at, held_at + waited, [], content)
+    assert paused.clock == held_at and events == []  # the life does not move while the decision waits
+    question = paused.held_by.id
+    early, ev_early = apply_choice(paused, held_at + waited, question, "business", content)
+    late, ev_late = apply_choice(paused, held_at + waited + later, question, "business", content)
+    assert _dump(early, ev_early) == _dump(late, ev_late)  # answered at the held moment, however late
+    assert early.held_by is None and early.education.major == "business"
+    # and the life after the answer replays exactly, split anywhere
+    end = early.clock + span
+    whole = advance(early, early.clock, end, [], content)
+    first = advance(early, early.clock, early.clock + int(span * cut), [], content)
+    second = advance(first[0], first[0].clock, end, [], content)
+    assert _dump(*whole) == _dump(second[0], first[1] + second[1])
+
+
+def test_activities_and_talk_wait_for_a_held_decision(content):
+    state = _held(content, 11)
+    with pytest.raises(NotAllowed, match="First decide: You finished high school"):
+        apply_activity(state, state.clock, "read", content)
+    parent = next(p for p in state.people if p.relation == "parent" and p.alive)
+    with pytest.raises(NotAllowed, match="First decide"):
+        apply_talk(state, state.clock, parent.id, "hi", 0.5, content)
+    settled, events = expire_held(state, content)
+    assert settled.held_by is None
+    assert [e.data["by"] for e in events if e.kind == "question_resolved"] == ["expiry"]
 
 
 def test_same_seed_same_life_different_seed_different_life(content):

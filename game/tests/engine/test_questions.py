@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from game.engine import DAY, HOUR, EventNotFound, InvalidChoice, advance, apply_choice
+from game.engine import DAY, EventNotFound, InvalidChoice, advance, apply_choice
 
 
 def _first_question(content, state):
@@ -20,7 +20,8 @@ def _first_question(content, state):
 def test_unanswered_question_resolves_with_default_at_expiry(content, life):
     state, q = _first_question(content, life(21, 9))
     pending = next(p for p in state.pending if p.id == q.data["event_id"])
-    assert q.data["expires_at"] == pending.created_at + content.config.questions.ttl_hours * HOUR
+    window = content.config.questions.window_real_hours * 3600 * content.config.pace  # real hours at the pace
+    assert q.data["expires_at"] == pending.created_at + int(window)
     state, events = advance(state, state.clock, q.data["expires_at"], [], content)
     resolved = [e for e in events if e.kind == "question_resolved" and e.data["event_id"] == pending.id]
     assert len(resolved) == 1

@@ -1,0 +1,146 @@
+"""Sentences a player reads: one for each engine event, and a grouped account of a span of life
+(a time skip, a return after a while away). Names and amounts, never ids or game seconds."""
+
+from collections import Counter
+from typing import Any
+
+STAGE_NAMES = {
+    "baby": "a baby",
+    "child": "a child",
+    "teen": "a teenager",
+    "young_adult": "a young adult",
+    "adult": "an adult",
+    "elder": "an elder",
+}
+SCHOOL_LEVELS = {
+    "elementary": "elementary school",
+    "high_school": "high school",
+    "college": "college",
+    "graduate": "graduate school",
+}
+
+
+def money(amount: int) -> str:
+    """`$1,250` / `-$300`: the game's money as a player reads it."""
+    return f"-${-amount:,}" if amount < 0 else f"${amount:,}"
+
+
+def _first_name(person: dict[str, Any] | None) -> str:
+    return str((person or {}).get("name") or "someone").split()[0]
+
+
+def milestone(data: dict[str, Any]) -> str:
+    """The sentence of a milestone (engine `milestone` events)."""
+    name = data.get("milestone", "")
+    if name == "graduation":
+        level = SCHOOL_LEVELS.get(str(data.get("level")), "school")
+        return f"You graduated from {level}" + (f" with a {data['gpa']:.1f} GPA." if data.get("gpa") else ".")
+    if name == "hired":
+        salary = money(int(data.get("salary", 0)))
+        return f"You were hired as {data.get('title')} at {data.get('employer')} ({salary} a year)."
+    if name == "promotion":
+        return f"Promoted to {data.get('title')}: {money(int(data.get('salary', 0)))} a year."
+    if name == "became_ceo":
+        return f"You made it to the top: {data.get('title')}!"
+    if name == "fired":
+        return f"You were let go from your job as {data.get('title')} at {data.get('employer')}."
+    if name == "retired":
+        pension = int(data.get("pension") or 0)
+        return "You retired" + (f" on a pension of {money(pension)} a year." if pension else ".")
+    if name == "marriage":
+        return f"You married {_first_name(data.get('person'))}!"
+    if name == "child_born":
+        return f"Your child {_first_name(data.get('person'))} was born."
+    if name == "level_up":
+        return f"You are {STAGE_NAMES.get(str(data.get('stage')), 'older')} now."
+    if name == "death":
+        return f"You died of {data.get('cause') or 'unknown causes'} at {data.get('summary', {}).get('age', '?')}."
+    return name.replace("_", " ").capitalize() + "."
+
+
+def event(ev: dict[str, Any]) -> str:
+    """One engine event as a sentence (what a `messageEvent` says)."""
+    kind, data = ev["kind"], ev.get("data", {})
+    if kind == "milestone":
+        return milestone(data)
+    if data.get("text"):
+        return str(data["text"])
+    if kind == "activity":
+        return f"{data.get('name') or 'Activity'}: {effects(data.get('effects') or {})}"
+    if kind == "payday":
+        source = "pension" if data.get("source") == "pension" else "pay"
+        return f"Your {source} came in: {money(int(data.get('amount', 0)))}."
+    if kind == "bill":
+        return f"You paid {money(int(data.get('amount', 0)))} in bills; you have {money(int(data.get('balance', 0)))}."
+    if kind == "holiday":
+        return f"Happy {data.get('name')}!"
+    if kind == "aged":
+        return f"Happy birthday! You are {data.get('age')}."
+    if kind == "exam":
+        verdict = "passed" if data.get("passed") else "failed"
+        return f"You {verdict} your {data.get('term', '')} exams at {data.get('school')} with {data.get('score')}."
+    if kind == "conversation":
+        return str(data.get("reply") or "")
+    return kind.replace("_", " ").capitalize() + "."
+
+
+def effects(changed: dict[str, Any]) -> str:
+    """What an action changed, as a player reads it ("smarts +1, money -$40.")."""
+    parts = [
+        f"{stat} {int(changed[stat]):+d}" for stat in ("health", "happiness", "smarts", "looks") if changed.get(stat)
+    ]
+    if changed.get("money"):
+        parts.append(f"money {money(int(changed['money']))}")
+    if changed.get("price"):
+        parts.append(f"spent {money(int(changed['price']))}")
+    if changed.get("item"):
+        parts.append(f"bought {str(changed['item']).replace('_', ' ')}")
+    if changed.get("hired") is True:
+        parts.append("hired!")
+    if changed.get("met"):
+        parts.append("you met someone new")
+    return (", ".join(parts) + ".") if parts else "done."
+
+
+def span(before: dict[str, Any], after: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
+    """A readable account of a span of life, grouped: years, milestones, money, the questions that
+    settled themselves, the stats that moved, and what waits for the player now."""
+    lines: list[str] = []
+    aged = [ev for ev in events if ev["kind"] == "aged"]
+    if aged:
+        years = len(aged)
+        lines.append(f"{years} year{'s' if years > 1 else ''} went by: you are {aged[-1]['data']['age']} now.")
+    lines += [milestone(ev["data"]) for ev in events if ev["kind"] == "milestone"]
+    lines += [str(ev["data"]["text"]) for ev in events if ev["kind"] == "message" and ev["data"].get("text")]
+    pay = sum(int(ev["data"].get("amount", 0)) for ev in events if ev["kind"] == "payday")
+    bills = sum(int(ev["data"].get("amount", 0)) for ev in events if ev["kind"] == "bill")
+    if pay or bills:
+        parts = ([f"earned {money(pay)}"] if pay else []) + ([f"paid {money(bills)} in bills"] if bills else [])
+        lines.append(f"You {' and '.join(parts)}.")
+    exams = [ev for ev in events if ev["kind"] == "exam"]
+    if exams:
+        passed = sum(1 for ev in exams if ev["data"].get("passed"))
+        lines.append(f"Exams: {passed} of {len(exams)} passed.")
+    settled = [ev for ev in events if ev["kind"] == "question_resolved" and ev["data"].get("by") == "expiry"]
+    for ev in settled:
+        text = ev["data"].get("text")
+        lines.append(f"Left to chance: {text}" if text else "A question settled itself.")
+    deaths = [ev for ev in events if ev["kind"] == "person_changed" and ev["data"].get("reason") == "died"]
+    for ev in deaths:
+        lines.append(f"{ev['data']['person'].get('name')} died.")
+    moved = Counter(
+        {stat: after.get(stat, 0) - before.get(stat, 0) for stat in ("health", "happiness", "smarts", "looks")}
+    )
+    changes = [f"{stat.capitalize()} {delta:+d}" for stat, delta in moved.items() if delta]
+    if changes:
+        lines.append(", ".join(changes) + ".")
+    if after.get("money", 0) != before.get("money", 0):
+        lines.append(
+            f"Money: {money(int(after.get('money', 0)))} ({money(int(after['money']) - int(before['money']))})."
+        )
+    waiting = len(after.get("pending", []))
+    if waiting:
+        lines.append(f"{waiting} question{'s are' if waiting > 1 else ' is'} waiting for you.")
+    if not lines:
+        lines.append("Time passed quietly.")
+    return lines

@@ -1,0 +1,57 @@
+"""Consequences: gains shrink near the top, what is not kept up drifts, debt costs, poor health kills."""
+
+from __future__ import annotations
+
+from game.engine import MONTH, YEAR, advance_settling
+from game.engine.ctx import Ctx
+from game.engine.death import _frailty
+from game.engine.people import change_affinity
+
+
+def test_gains_shrink_above_the_soft_cap(content, life):
+    ctx = Ctx(life(41, 30), content)
+    ctx.s.smarts = 60
+    assert ctx.add_stat("smarts", 5) == 5  # below the cap: in full
+    ctx.s.smarts = 85
+    assert ctx.add_stat("smarts", 4) == 2  # half way from 70 to 100: half
+    ctx.s.smarts = 98
+    assert ctx.add_stat("smarts", 3) == 0  # near the top a small gain is lost
+    ctx.s.smarts = 98
+    assert ctx.add_stat("smarts", -3) == -3  # losses are never scaled
+
+
+def test_affinity_near_its_best_grows_slowly(content, life):
+    state = life(42, 30)
+    ctx = Ctx(state, content)
+    parent = next(p for p in state.people if p.relation == "parent")
+    parent.affinity = 90.0
+    assert change_affinity(ctx, state.clock, parent, 10, "test") == 2.5  # (100-90)/40 of the gain
+    parent.affinity = 20.0
+    assert change_affinity(ctx, state.clock, parent, 10, "test") == 10
+
+
+def test_looks_and_smarts_drift_down_without_upkeep(content, life):
+    state = life(43, 45)
+    state.looks, state.smarts = 90, 90
+    later, _ = advance_settling(state, state.clock + YEAR, content)
+    assert later.looks < 90 and later.smarts < 90
+
+
+def test_debt_costs_interest_and_deep_debt_ends_in_bankruptcy(content, life):
+    state = life(44, 30)
+    state.job = None
+    state.money = -50_000
+    after, events = advance_settling(state, state.clock + MONTH + 1, content)
+    assert after.money < -50_000 - content.config.bills.monthly_living  # interest on top of the bills
+    state.money = -150_000
+    after, events = advance_settling(state, state.clock + MONTH + 1, content)
+    assert "bankrupt" in after.flags and after.money >= -content.config.bills.monthly_living * 2
+    assert any(e.kind == "message" and e.data.get("topic") == "bankruptcy" for e in events)
+
+
+def test_poor_health_raises_the_hazard_of_dying(content, life):
+    ctx = Ctx(life(45, 30), content)
+    ctx.s.health = 80
+    assert _frailty(ctx) == 1.0
+    ctx.s.health = 0
+    assert _frailty(ctx) == 1.0 + content.config.health.poor_health_hazard

@@ -1,0 +1,104 @@
+"""The decision loop in live play: questions wait in real time, major decisions hold the life's clock,
+skips sell real waiting and stop at a decision (giving back what they did not use)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.errors import GameError
+from game import engine
+from game.models import Character
+from game.services import life, live, notify
+from game.tests import play
+from game.tests.test_life import grow_up
+from monetization.models import DiamondTransaction
+from monetization.tests.factories import fund
+
+pytestmark = pytest.mark.django_db
+Reason = DiamondTransaction.Reason
+
+
+def held_life(player_id: int) -> Character:
+    """A life of 18 held by the college decision, its clock stopped where the question came."""
+    grow_up(player_id, 17)
+    character = Character.objects.get(current_of_id=player_id)
+    content = life.content_service.current()
+    state = engine.LifeState.from_dict(character.state)
+    state, _ = engine.advance(state, state.clock, state.clock + 2 * engine.YEAR, [], content)
+    assert state.held_by is not None and state.held_by.template == "college_decision"
+    life.apply_state(character, state)
+    character.anchor_game, character.anchor_real = state.clock, timezone.now()
+    character.save()
+    return character
+
+
+def test_a_major_decision_holds_the_clock_until_its_real_window_ends(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    character = held_life(player.pk)
+    held_at, since = character.game_clock, character.anchor_real
+    # 23 real hours later the life has not moved: the decision waits
+    state, events = life.catch_up(character, engine.LifeState.from_dict(character.state), since + timedelta(hours=23))
+    assert (state.clock, events) == (held_at, [])
+    # after its 24-hour window the default answer is taken, and the life runs on from the window's end
+    later = since + timedelta(hours=25)
+    state, events = life.catch_up(character, engine.LifeState.from_dict(character.state), later)
+    settled = [e for e in events if e.kind == "question_resolved"]
+    assert settled[0].data["by"] == "expiry" and settled[0].data["choice"] == "skip"
+    assert character.anchor_game == held_at and character.anchor_real == since + timedelta(hours=24)
+    one_real_hour = 3600 * 360  # the hour between the window's end and `later`, in game seconds
+    assert state.held_by is None and state.clock == held_at + one_real_hour
+
+
+def test_answering_a_held_decision_restarts_the_clock_from_now(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    character = held_life(player.pk)
+    held_at = character.game_clock
+    Character.objects.filter(pk=character.pk).update(anchor_real=timezone.now() - timedelta(hours=5))
+    question = character.state["pending"][-1]
+    with pytest.raises(GameError) as refused:
+        play.do_activity(player_id=player.pk, activity="read")
+    assert refused.value.code == "forbidden" and refused.value.message.startswith("First decide: You finished")
+    reply = play.choose(player_id=player.pk, event_id=question["id"], choice="business")
+    assert reply["player"]["character"]["education"]["major"] == "business"
+    after = Character.objects.get(pk=character.pk)
+    assert after.anchor_game == held_at  # the five real hours of waiting did not age the life
+    assert (timezone.now() - after.anchor_real).total_seconds() < 5
+
+
+def test_a_skip_stops_at_a_major_decision_and_gives_back_what_it_did_not_use(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    grow_up(player.pk, 17)
+    fund(player, 1000)
+    reply = play.purchase_time_skip(player_id=player.pk, skip_type="week")  # 7 game years: it stops at 18
+    assert reply["stopped_for"]["template"] == "college_decision"
+    wanted = 7 * 86400 * 360
+    assert 0 < reply["skipped_seconds"] < wanted
+    expected_back = int(100 * (1 - reply["skipped_seconds"] / wanted))
+    assert reply["refunded"] == expected_back > 0
+    assert reply["summary"][-1].startswith("The skip stopped here: a decision needs you.")
+    moves = dict(
+        DiamondTransaction.objects.filter(reason__in=[Reason.TIME_SKIP, Reason.SKIP_UNUSED]).values_list(
+            "reason", "amount"
+        )
+    )
+    assert moves == {Reason.TIME_SKIP: -100, Reason.SKIP_UNUSED: expected_back}
+    # a second skip while the decision waits is refused and charges nothing
+    with pytest.raises(GameError) as refused:
+        play.purchase_time_skip(player_id=player.pk, skip_type="day")
+    assert refused.value.code == "forbidden"
+    assert DiamondTransaction.objects.filter(reason=Reason.TIME_SKIP).count() == 1
+
+
+def test_a_question_settled_inside_a_span_is_told_as_its_outcome_not_pushed_as_open():
+    events = [
+        {"kind": "question", "at": 10, "data": {"event_id": "q1", "text": "Go out?", "choices": []}},
+        {"kind": "question", "at": 20, "data": {"event_id": "q2", "text": "Stay in?", "choices": []}},
+        {"kind": "question_resolved", "at": 30, "data": {"event_id": "q1", "by": "expiry", "text": "You went."}},
+    ]
+    kept = notify.worth_pushing(events)
+    assert [e["data"]["event_id"] for e in kept] == ["q2", "q1"]
+    assert [e["kind"] for e in kept] == ["question", "question_resolved"]
