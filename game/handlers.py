@@ -54,6 +54,11 @@ class ChooseParams(Params):
     choice: str = Field(min_length=1, max_length=64)
 
 
+class ApplyForJobParams(Params):
+    track: str = Field(min_length=1, max_length=64, description="a career track id from `get_job_board`")
+    leave_current: bool = Field(default=False, description="leave the current job if hired (else refused)")
+
+
 class TalkParams(Params):
     person_id: str = Field(min_length=1, max_length=64)
     text: str = Field(min_length=1, max_length=500)
@@ -100,6 +105,20 @@ def choose(ctx: Context, params: ChooseParams) -> dict[str, Any]:
         "events": done.events,
         "player": player_object(ctx.player_id, done.character),
     }
+
+
+@verb("get_job_board", NoParams)
+def get_job_board(ctx: Context, params: NoParams) -> dict[str, Any]:
+    """Not in PROTOCOL.md v1: the jobs a player can read and apply for (docs/protocol.md)."""
+    state, rows = actions.job_board(player_id=ctx.player_id)
+    return wire.job_board(state.job.to_dict() if state.job else None, rows)
+
+
+@verb("apply_for_job", ApplyForJobParams)
+def apply_for_job(ctx: Context, params: ApplyForJobParams) -> dict[str, Any]:
+    """Not in PROTOCOL.md v1: apply from the job board; leaving a job for it is never silent."""
+    done = actions.apply_for_job(player_id=ctx.player_id, track=params.track, leave_current=params.leave_current)
+    return {"player": player_object(ctx.player_id, done.character), "events": done.events}
 
 
 @verb("talk", TalkParams)

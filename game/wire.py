@@ -85,6 +85,7 @@ def question_event(character: Character, question: dict[str, Any]) -> dict[str, 
         "event_id": question["event_id"] if "event_id" in question else question["id"],
         "text": question["text"],
         "choices": question["choices"],
+        "major": bool(question.get("major")),  # it holds the life's clock until answered
     }
     expires = question.get("expires_at")
     if expires is not None:  # optional in the protocol: left out rather than null
@@ -114,6 +115,15 @@ def conversation_event(*, person_id: str, speaker: str, text: str, game_time: in
         "text": text,
         "game_time": game_time,
     }
+
+
+def job_board(job: dict[str, Any] | None, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The `get_job_board` reply: the current job, and each track's entry job with whether the life
+    qualifies (`requirement` says what it lacks)."""
+    current = None
+    if job:
+        current = {k: job.get(k) for k in ("track", "title", "employer", "salary", "performance")}
+    return {"current": current, "jobs": rows}
 
 
 def figures(state: dict[str, Any]) -> dict[str, Any]:

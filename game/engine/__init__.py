@@ -3,7 +3,17 @@
 No Django, no ORM, no wall clock, no network: everything that touches those wraps this package.
 """
 
-from .api import advance, advance_settling, apply_activity, apply_choice, apply_energy, apply_talk, expire_held
+from .api import (
+    advance,
+    advance_settling,
+    apply_activity,
+    apply_choice,
+    apply_energy,
+    apply_talk,
+    expire_held,
+    job_board,
+    meet,
+)
 from .content import Content
 from .errors import (
     BadInput,
@@ -61,5 +71,7 @@ __all__ = [
     "apply_energy",
     "apply_talk",
     "expire_held",
+    "job_board",
+    "meet",
     "new_life",
 ]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from . import actions, sim
+from . import actions, jobboard, sim
 from .content import Content
 from .ctx import Ctx
 from .errors import BadInput, CharacterDead, EngineError, InvalidTime
 from .outcomes import resolve
+from .questions import raise_system
 from .state import Event, Input, LifeState
+from .timeline import YEAR
 
 
 def _check_time(state: LifeState, at: int) -> None:
@@ -102,6 +105,25 @@ def apply_choice(
     sim.run(ctx, at)
     actions.do_choice(ctx, ctx.s.clock, event_id, choice_id)
     return ctx.s, ctx.events
+
+
+def meet(state: LifeState, content: Content) -> tuple[LifeState, list[Event]]:
+    """A new life as the player first meets it: infancy played by itself up to `config.start_age`
+    (a player is not a baby for three real days), then the first questions of `config.first_questions`
+    raised at once, so the first minutes have choices to make."""
+    cfg = content.config
+    state, events = advance_settling(state, state.born_at + cfg.start_age * YEAR, content)
+    ctx = Ctx(state.clone(), content)
+    for q in list(ctx.s.pending):  # what infancy asked, it settled by itself
+        resolve(ctx, ctx.s.clock, q, q.default, by="expiry")
+    if cfg.first_questions and not ctx.s.dead:
+        raise_system(ctx, ctx.s.clock, cfg.first_questions)
+    return ctx.s, events + ctx.events
+
+
+def job_board(state: LifeState, content: Content) -> list[dict[str, Any]]:
+    """Every career track's entry job for this life: qualifies or what it lacks (read-only)."""
+    return jobboard.board(Ctx(state, content))
 
 
 def advance_settling(state: LifeState, end: int, content: Content) -> tuple[LifeState, list[Event]]:

@@ -111,6 +111,7 @@ class EventTemplate(_Model):
     window_real_hours: float | None = Field(default=None, gt=0)  # real hours the player has to answer
     cooldown_days: int | None = Field(default=None, ge=0)  # default: config.questions.cooldown_days
     once: bool = False  # at most once in a life ("first steps", "first credit card")
+    follow_up: str | None = None  # an event raised right after this one is settled (chains, a guided start)
     major: bool = False  # a decision that holds the life's clock until answered or its window ends
     choices: tuple[Choice, ...] = Field(min_length=2, max_length=4)
     default: str
@@ -331,6 +332,8 @@ class Config(_Model):
     birthday_gift: int = 20
     max_people: int = 60
     max_children: int = 6
+    start_age: int = Field(default=4, ge=0, le=17)  # a new life is met at this age (infancy plays itself)
+    first_questions: str | None = None  # the event raised when a life is met (its follow_ups go on)
     pace: float = Field(default=360, gt=0)  # game seconds per real second (the service passes its setting)
     specials: dict[str, dict[str, Any]] = Field(default_factory=dict)  # each special's numbers, by its id
 
@@ -501,6 +504,11 @@ def _cross_check(
                 effects_ok(oc.effects, f"{where} choice {ch.id!r}")
                 if (oc.effects.affinity or oc.effects.relation_change) and not e.subject:
                     raise ContentError(f"{where} choice {ch.id!r}: affinity/relation_change needs a subject")
+    for e in evs.values():
+        if e.follow_up and e.follow_up not in evs:
+            raise ContentError(f"{src['events']}: entry {e.id!r}: follow_up names unknown event {e.follow_up!r}")
+    if cfg.first_questions and cfg.first_questions not in evs:
+        raise ContentError(f"{src['config']}: first_questions names unknown event {cfg.first_questions!r}")
     for key in ("college", "graduate_school"):
         eid = getattr(cfg.system_events, key)
         if eid not in evs:

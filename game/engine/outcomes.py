@@ -9,6 +9,7 @@ from .content import Effects
 from .ctx import Ctx
 from .death import die
 from .people import add_person, change_affinity
+from .questions import raise_system
 from .state import PendingQuestion, Person
 
 _STATS = ("health", "happiness", "smarts", "looks")
@@ -100,6 +101,8 @@ def resolve(ctx: Ctx, at: int, q: PendingQuestion, choice_id: str, *, by: str) -
         effects={},
     )
     ev.data["effects"] = apply_effects(ctx, at, outcome.effects, subject, f"question:{q.id}")
+    if tpl is not None and tpl.follow_up and not s.dead:
+        raise_system(ctx, at, tpl.follow_up)
 
 
 def expire_due(ctx: Ctx, t: int) -> None:

@@ -57,6 +57,29 @@ def do_activity(*, player_id: int, activity: str, target: str | None = None) -> 
         return Played(character, [ev.to_dict() for ev in done])
 
 
+def job_board(*, player_id: int) -> tuple[engine.LifeState, list[dict[str, Any]]]:
+    """The life as it is now (not saved: a read) and its job board."""
+    character = life.current_character(player_id=player_id, lock=False)
+    _, state, _ = life.catch_up_living(character, timezone.now())
+    return state, engine.job_board(state, content_service.current())
+
+
+def apply_for_job(*, player_id: int, track: str, leave_current: bool = False) -> Played:
+    """Apply for a track's entry job (the `apply_job` activity, its energy, hours and odds). Leaving a
+    job for it is never silent: the player says so with `leave_current`."""
+    with transaction.atomic():
+        character = life.living_character(player_id=player_id)
+        job = character.state.get("job")
+        if job and job["track"] != track and not leave_current:
+            raise GameError(
+                "conflict",
+                f"You work as {job['title']} at {job['employer']}; if hired, you would leave. "
+                "Apply with leave_current to go ahead.",
+                fields=["leave_current"],
+            )
+    return do_activity(player_id=player_id, activity="apply_job", target=track)
+
+
 def choose(*, player_id: int, event_id: str, choice: str) -> Played:
     with transaction.atomic():
         character, before, state, events = _locked_life(player_id)

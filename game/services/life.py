@@ -31,7 +31,8 @@ def start_life(*, player_id: int, now: datetime | None = None, seed: int | None 
     content = content_service.current()
     seed = secrets.randbits(62) if seed is None else seed
     born_at = (seed % 360) * engine.DAY
-    state = engine.new_life(seed, born_at, content)
+    # met at the content's start age (infancy plays itself), with the first choices waiting
+    state, _ = engine.meet(engine.new_life(seed, born_at, content), content)
     Character.objects.filter(current_of_id=player_id).update(current_of=None)  # the life before stays as it was
     character = Character.objects.create(
         player_id=player_id,

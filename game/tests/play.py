@@ -34,3 +34,12 @@ def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str |
 
 def sign_in(player_id: int, token_id: int | None = None) -> dict[str, Any]:
     return handlers.sign_in_reply(player_id, token_id)
+
+
+def job_board(player_id: int) -> dict[str, Any]:
+    return handlers.get_job_board(Context(player_id=player_id), handlers.NoParams())
+
+
+def apply_for_job(*, player_id: int, track: str, leave_current: bool = False) -> dict[str, Any]:
+    params = handlers.ApplyForJobParams(track=track, leave_current=leave_current)
+    return handlers.apply_for_job(Context(player_id=player_id), params)

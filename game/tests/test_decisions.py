@@ -102,3 +102,71 @@ def test_a_question_settled_inside_a_span_is_told_as_its_outcome_not_pushed_as_o
     kept = notify.worth_pushing(events)
     assert [e["data"]["event_id"] for e in kept] == ["q2", "q1"]
     assert [e["kind"] for e in kept] == ["question", "question_resolved"]
+
+
+def test_the_first_minutes_of_a_new_player(make_player):
+    """Within minutes a new player meets a child who can act, choose and talk: five first questions
+    one after the other, three activities on the starting energy, a word with a parent."""
+    player, _ = make_player()
+    live.arrive(player.pk)
+    answered = []
+    for _ in range(5):
+        waiting = play.get_state(player.pk)["character"]["pending_events"]
+        assert len(waiting) == 1, waiting
+        question = waiting[0]
+        play.choose(player_id=player.pk, event_id=question["event_id"], choice=question["choices"][0]["id"])
+        answered.append(question["text"])
+    assert len(set(answered)) == 5 and play.get_state(player.pk)["character"]["pending_events"] == []
+    done = []
+    for activity in ("play_games", "read", "exercise"):
+        Character.objects.filter(current_of_id=player.pk).update(anchor_real=timezone.now())  # no waiting needed
+        character = Character.objects.get(current_of_id=player.pk)
+        character.state = {**character.state, "busy_until": 0}
+        character.save(update_fields=["state"])
+        done.append(play.do_activity(player_id=player.pk, activity=activity)["events"][0]["data"]["activity"])
+    assert done == ["play_games", "read", "exercise"]
+    parent = next(p for p in play.get_state(player.pk)["character"]["people"] if p["relation"] == "parent")
+    reply = play.talk(player_id=player.pk, person_id=parent["id"], text="I love you!")
+    assert reply["reply"] and reply["person"]["id"] == parent["id"]
+
+
+def test_the_job_board_says_what_is_open_and_applying_never_quits_silently(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    grow_up(player.pk, 24)
+    board = play.job_board(player.pk)
+    open_jobs = [j for j in board["jobs"] if j["qualifies"]]
+    closed = [j for j in board["jobs"] if not j["qualifies"]]
+    assert open_jobs and all(j["requirement"] is None for j in open_jobs)
+    assert all(j["requirement"].startswith(("Needs", "From age")) for j in closed)
+    character = Character.objects.get(current_of_id=player.pk)
+    track = open_jobs[0]["track"]
+    if character.state["job"] is None or character.state["job"]["track"] == track:
+        other = next(j for j in open_jobs if j["track"] != track)
+        character.state = {**character.state, "job": {**_a_job(), "track": other["track"]}}
+    else:
+        other = None
+    character.state = {**character.state, "busy_until": 0, "energy": 100.0}
+    character.anchor_real = timezone.now()
+    character.save()
+    with pytest.raises(GameError) as refused:
+        play.apply_for_job(player_id=player.pk, track=track)
+    assert refused.value.code == "conflict" and "leave_current" in refused.value.message
+    with pytest.raises(GameError) as anywhere:  # the plain activity without a track does not quit either
+        play.do_activity(player_id=player.pk, activity="apply_job")
+    assert anywhere.value.code == "forbidden" and "job board" in anywhere.value.message
+    reply = play.apply_for_job(player_id=player.pk, track=track, leave_current=True)
+    assert reply["events"][0]["data"]["activity"] == "apply_job"
+
+
+def _a_job() -> dict:
+    return {
+        "track": "service",
+        "level": 0,
+        "title": "Barista",
+        "salary": 20000,
+        "performance": 50.0,
+        "hired_at": 0,
+        "level_since": 0,
+        "employer": "Bean There",
+    }

@@ -25,7 +25,9 @@ def test_first_sign_in_starts_a_life_with_family(make_player):
     live.arrive(player.pk)
     data = play.get_state(player.pk)
     character = data["character"]
-    assert character["stage"] == "baby" and character["age"] == 0 and character["alive"] is True
+    # met at 4 (infancy played itself), the first of the guided first questions waiting
+    assert character["stage"] == "child" and character["age"] == 4 and character["alive"] is True
+    assert [q["event_id"] for q in character["pending_events"]] != []
     relations = sorted(p["relation"] for p in character["people"])
     assert relations.count("parent") == 2
     assert Person.objects.filter(character_id=character["id"]).count() == len(character["people"])
@@ -35,12 +37,13 @@ SURVIVOR_SEED = 1  # a life this seed starts lives past 25 (the engine is determ
 
 
 def grow_up(player_id: int, years: int) -> None:
-    """Give the player a known life and move its clock `years` forward (as if played), so the
-    activities of that age are available. The life is seeded, so every run gets the same one."""
+    """Give the player a known life grown up to `years` of age (as if played), so the activities of
+    that age are available. The life is seeded, so every run gets the same one."""
     content = life.content_service.current()
     character = life.start_life(player_id=player_id, seed=SURVIVOR_SEED)
+    state = engine.LifeState.from_dict(character.state)
     state, _ = engine.advance_settling(  # decisions that hold the clock take their defaults
-        engine.LifeState.from_dict(character.state), character.game_clock + years * engine.YEAR, content
+        state, max(state.clock, state.born_at + years * engine.YEAR + engine.DAY), content
     )
     assert not state.dead, "the survivor seed no longer survives: pick another in game/tests/test_life.py"
     life.apply_state(character, state)

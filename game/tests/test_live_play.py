@@ -19,7 +19,9 @@ async def test_auth_reply_carries_the_life(asgi_app, make_player):
     await client.connect()
     reply = await client.request("auth", rid="a", token=token)
     character = reply["data"]["player"]["character"]
-    assert character["stage"] == "baby" and len(character["people"]) >= 2
+    assert character["stage"] == "child" and character["age"] == 4 and len(character["people"]) >= 2
+    first = character["pending_events"]  # the first of the guided first questions waits
+    assert len(first) == 1 and first[0]["type"] == "questionEvent" and first[0]["major"] is False
     assert {"energy", "money", "health", "happiness", "smarts", "looks", "time", "pending_events"} <= set(character)
     await client.close()
 

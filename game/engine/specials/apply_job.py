@@ -33,7 +33,11 @@ def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: ApplyJobP
         if not career.qualifies(ctx, track, track.levels[0]):
             raise NotAllowed(f"you do not qualify for {track.name}", track=target)
         return Plan(pick=target)
-    tracks = [t.id for t in career.open_tracks(ctx) if not (s.job and s.job.track == t.id)]
+    if s.job is not None:  # a new job means leaving this one: the player names it (the job board)
+        raise NotAllowed(
+            f"You work as {s.job.title} at {s.job.employer}. Pick a job on the job board to apply elsewhere."
+        )
+    tracks = [t.id for t in career.open_tracks(ctx)]
     if not tracks:
         raise NotAllowed("there is no job you qualify for")
     return Plan(pick=ctx.rng(at, "apply_job:track").choice(tracks))
