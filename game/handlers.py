@@ -59,6 +59,12 @@ class ApplyForJobParams(Params):
     leave_current: bool = Field(default=False, description="leave the current job if hired (else refused)")
 
 
+class StartNewLifeParams(Params):
+    as_child: str | None = Field(
+        default=None, min_length=1, max_length=64, description="go on as this adult child (the death summary's heirs)"
+    )
+
+
 class TalkParams(Params):
     person_id: str = Field(min_length=1, max_length=64)
     text: str = Field(min_length=1, max_length=500)
@@ -132,10 +138,10 @@ def talk(ctx: Context, params: TalkParams) -> dict[str, Any]:
     }
 
 
-@verb("start_new_life", NoParams)
-def start_new_life(ctx: Context, params: NoParams) -> dict[str, Any]:
-    """Not in PROTOCOL.md v1: after a death the player needs a way to begin again (docs/protocol.md)."""
-    return player_object(ctx.player_id, actions.start_new_life(player_id=ctx.player_id))
+@verb("start_new_life", StartNewLifeParams)
+def start_new_life(ctx: Context, params: StartNewLifeParams) -> dict[str, Any]:
+    """Not in PROTOCOL.md v1: after a death the player begins again, or goes on as an adult child."""
+    return player_object(ctx.player_id, actions.start_new_life(player_id=ctx.player_id, as_child=params.as_child))
 
 
 @verb("purchase_energy_refill", EnergyRefillParams, moves_diamonds=True)

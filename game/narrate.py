@@ -54,7 +54,8 @@ def milestone(data: dict[str, Any]) -> str:
     if name == "level_up":
         return f"You are {STAGE_NAMES.get(str(data.get('stage')), 'older')} now."
     if name == "death":
-        return f"You died of {data.get('cause') or 'unknown causes'} at {data.get('summary', {}).get('age', '?')}."
+        summary = data.get("summary") or {}
+        return str(summary.get("obituary") or f"You died of {data.get('cause') or 'unknown causes'}.")
     return name.replace("_", " ").capitalize() + "."
 
 

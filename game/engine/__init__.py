@@ -31,6 +31,7 @@ from .errors import (
     UnknownActivity,
     UnknownTarget,
 )
+from .generations import continue_as, heirs
 from .life import new_life
 from .state import Education, Event, Input, Job, LifeState, PendingQuestion, Person
 from .timeline import DAY, HOUR, MONTH, STEP, WEEK, YEAR
@@ -65,6 +66,8 @@ __all__ = [
     "UnknownActivity",
     "UnknownTarget",
     "advance",
+    "continue_as",
+    "heirs",
     "advance_settling",
     "apply_activity",
     "apply_choice",

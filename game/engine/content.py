@@ -277,6 +277,11 @@ class DebtCfg(_Model):
     bankruptcy_below: int = Field(default=-100000)  # debts written off, savings gone, a flag kept for life
 
 
+class GenerationsCfg(_Model):
+    min_heir_age: int = Field(default=18, ge=0)  # a player may go on as a living child this old
+    inheritance_tax: float = Field(default=0.2, ge=0, le=1)  # taken from a positive estate
+
+
 class HealthCfg(_Model):
     decline_start_age: int = 50
     decline_every_days: int = 45
@@ -324,6 +329,7 @@ class Config(_Model):
     bills: BillsCfg
     health: HealthCfg
     stats: StatsCfg = Field(default_factory=StatsCfg)
+    generations: GenerationsCfg = Field(default_factory=GenerationsCfg)
     debt: DebtCfg = Field(default_factory=DebtCfg)
     talk: TalkCfg
     holidays: tuple[Holiday, ...] = ()

@@ -61,7 +61,50 @@ def summary(ctx: Ctx) -> dict[str, Any]:
         "stats": {"health": s.health, "happiness": s.happiness, "smarts": s.smarts, "looks": s.looks},
         "lifetime": dict(s.counters),
         "milestones": list(s.milestones),
+        "obituary": obituary(s),
+        # the children the player may go on as (game/engine/generations.py: alive and grown up)
+        "heirs": [
+            {"id": p.id, "name": p.name, "age": p.age}
+            for p in s.people
+            if p.relation == "child" and p.alive and p.age >= ctx.c.config.generations.min_heir_age
+        ],
     }
+
+
+def obituary(s: Any) -> str:
+    """The life told in a few sentences, for the player and the family album."""
+    years = age_at(s.born_at, s.died_at or s.clock)
+    pronoun, possessive = ("He", "his") if s.gender == "male" else ("She", "her")
+    cause = {"old age": "peacefully of old age", "illness": "after an illness", "accident": "in an accident"}.get(
+        s.cause_of_death or "", f"of {s.cause_of_death}"
+    )
+    lines = [f"{s.name} died {cause} at {years}, in {s.location}."]
+    if s.job is not None:
+        lines.append(f"{pronoun} worked as {s.job.title} at {s.job.employer}.")
+    elif s.retired:
+        lines.append(f"{pronoun} had retired after a working life.")
+    if s.education.graduated:
+        top = {
+            "elementary": "elementary school",
+            "high_school": "high school",
+            "college": "college",
+            "graduate": "graduate school",
+        }[s.education.highest]
+        lines.append(f"{pronoun} finished {top}.")
+    spouse = next((p for p in s.people if p.relation == "spouse"), None)
+    children = [p for p in s.people if p.relation == "child"]
+    family = []
+    if spouse is not None:
+        family.append(f"{possessive} {'husband' if spouse.gender == 'male' else 'wife'} {spouse.name.split()[0]}")
+    if children:
+        family.append(f"{len(children)} child{'ren' if len(children) > 1 else ''}")
+    if family:
+        lines.append(f"{pronoun} leaves {' and '.join(family)}.")
+    if s.money > 0:
+        lines.append(f"{possessive.capitalize()} estate: ${s.money:,}.")
+    elif s.money < 0:
+        lines.append(f"{pronoun} left ${-s.money:,} of debt behind.")
+    return " ".join(lines)
 
 
 def die(ctx: Ctx, at: int, cause: str) -> None:

@@ -132,12 +132,15 @@ def talk(*, player_id: int, person_id: str, text: str) -> Talked:
         return Talked(reply=reply, sentiment=score, affinity_change=change, person=person)
 
 
-def start_new_life(*, player_id: int) -> Character:
-    """After a death, a new life; refused while the current one goes on."""
+def start_new_life(*, player_id: int, as_child: str | None = None) -> Character:
+    """After a death, a new life, or the same family's next generation (`as_child`: an adult child of
+    the life that ended, who inherits); refused while the current one goes on."""
     with transaction.atomic():
         current = life.current_character(player_id=player_id, lock=True)  # the life first: the lock order
         if current.alive:
             raise GameError("conflict", "The current life has not ended.")
         if current.current_of_id != player_id:
             raise GameError("conflict", "A new life has already begun.")  # a concurrent request won
+        if as_child is not None:
+            return life.continue_as_child(player_id=player_id, ended=current, child_id=as_child)
         return life.start_life(player_id=player_id)

@@ -27,18 +27,32 @@ def start_life(*, player_id: int, now: datetime | None = None, seed: int | None 
 
     `seed` fixes the life (the engine is deterministic): tests and tools pass one, players get a random one.
     """
-    now = now or timezone.now()
     content = content_service.current()
     seed = secrets.randbits(62) if seed is None else seed
     born_at = (seed % 360) * engine.DAY
     # met at the content's start age (infancy plays itself), with the first choices waiting
     state, _ = engine.meet(engine.new_life(seed, born_at, content), content)
+    return _begin(player_id=player_id, state=state, now=now or timezone.now())
+
+
+def continue_as_child(*, player_id: int, ended: Character, child_id: str, now: datetime | None = None) -> Character:
+    """After a death, the player goes on as one of the life's adult children (engine.continue_as)."""
+    content = content_service.current()
+    try:
+        state = engine.continue_as(engine.LifeState.from_dict(ended.state), child_id, content)
+    except engine.EngineError as exc:
+        raise as_game_error(exc) from exc
+    return _begin(player_id=player_id, state=state, now=now or timezone.now())
+
+
+def _begin(*, player_id: int, state: engine.LifeState, now: datetime) -> Character:
+    """Make `state` the player's current life, its clock running from now."""
     Character.objects.filter(current_of_id=player_id).update(current_of=None)  # the life before stays as it was
     character = Character.objects.create(
         player_id=player_id,
         current_of_id=player_id,
         name=state.name,
-        seed=seed,
+        seed=state.seed,
         state=state.to_dict(),
         game_clock=state.clock,
         anchor_real=now,

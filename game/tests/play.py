@@ -23,8 +23,9 @@ def talk(*, player_id: int, person_id: str, text: str) -> dict[str, Any]:
     return handlers.talk(Context(player_id=player_id), handlers.TalkParams(person_id=person_id, text=text))
 
 
-def start_new_life(*, player_id: int) -> dict[str, Any]:
-    return handlers.start_new_life(Context(player_id=player_id), handlers.NoParams())
+def start_new_life(*, player_id: int, as_child: str | None = None) -> dict[str, Any]:
+    params = handlers.StartNewLifeParams(as_child=as_child)
+    return handlers.start_new_life(Context(player_id=player_id), params)
 
 
 def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str | None = None) -> dict[str, Any]:

@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from core.errors import GameError
 from game import engine
+from game.engine.ctx import Ctx
+from game.engine.death import die
+from game.engine.people import add_person
 from game.models import Character
 from game.services import life, live, notify
 from game.tests import play
@@ -170,3 +173,28 @@ def _a_job() -> dict:
         "level_since": 0,
         "employer": "Bean There",
     }
+
+
+def test_after_a_death_the_player_goes_on_as_an_adult_child(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    grow_up(player.pk, 60)
+    character = Character.objects.get(current_of_id=player.pk)
+    content = life.content_service.current()
+    state = engine.LifeState.from_dict(character.state)
+    ctx = Ctx(state, content)
+    child = add_person(ctx, state.clock, "child", "test-heir")
+    child.born_at, child.age = state.clock - 25 * engine.YEAR, 25
+    state.money = 50_000
+    die(ctx, state.clock, "old age")
+    life.apply_state(character, state)
+    character.save()
+    with pytest.raises(GameError) as refused:
+        play.start_new_life(player_id=player.pk, as_child="p-nobody")
+    assert refused.value.code == "not_found"
+    lives = Character.objects.filter(player_id=player.pk).count()
+    reply = play.start_new_life(player_id=player.pk, as_child=child.id)
+    heir = reply["character"]
+    assert (heir["name"], heir["age"], heir["alive"], heir["money"]) == (child.name, 25, True, 40_000)
+    assert any(p["name"] == state.name and p["relation"] == "parent" and not p["alive"] for p in heir["people"])
+    assert Character.objects.filter(player_id=player.pk).count() == lives + 1  # the life before is kept
