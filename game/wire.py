@@ -29,6 +29,7 @@ CHARACTER_FIELDS = (
     "job",
     "retired",
     "inventory",
+    "assets",
     "counters",
     "dead",
     "cause_of_death",

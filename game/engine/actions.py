@@ -45,6 +45,10 @@ def do_activity(
     if s.dead:
         raise CharacterDead("this life has ended")
     _refuse_while_held(ctx)
+    if s.prison_until is not None and act.id not in ctx.c.config.prison.activities:
+        raise NotAllowed(
+            f"Not from a prison cell. Free to do: {', '.join(ctx.c.config.prison.activities)}.", activity=act.id
+        )
     if s.stage not in act.stages or s.age < act.min_age:
         raise NotAllowed(f"{act.name} is not possible at this stage of life", activity=act.id, stage=s.stage)
     reason = unmet(s, act.requires)

@@ -70,6 +70,30 @@ def fire(ctx: Ctx, at: int) -> None:
     ctx.milestone("fired", at, track=job.track, title=job.title, employer=job.employer, performance=job.performance)
 
 
+def imprison(ctx: Ctx, at: int, years: int) -> None:
+    """A sentence: the job is lost, school left, the life goes on behind bars until release."""
+    s = ctx.s
+    if s.job is not None:
+        ctx.emit("message", at, topic="lost_job", text=f"You lost your job as {s.job.title}.")
+        s.job = None
+    s.prison_until = max(s.prison_until or 0, at + years * YEAR)
+    for flag in ("in_prison", "criminal_record"):
+        if flag not in s.flags:
+            s.flags.append(flag)
+    ctx.emit(
+        "message", at, topic="prison", text=f"You were sentenced to {years} year{'s' if years > 1 else ''} in prison."
+    )
+
+
+def release(ctx: Ctx, t: int) -> None:
+    s = ctx.s
+    if s.prison_until is not None and t >= s.prison_until:
+        s.prison_until = None
+        if "in_prison" in s.flags:
+            s.flags.remove("in_prison")
+        ctx.emit("message", t, topic="released", text="You walked out of prison, free again.")
+
+
 def retire(ctx: Ctx, at: int) -> None:
     s = ctx.s
     if s.retired:

@@ -61,6 +61,7 @@ class Effects(_Model):
     add_person: Relation | None = None  # someone new (child = a birth)
     item: str | None = None
     die: str | None = None  # cause of death
+    prison_years: int = Field(default=0, ge=0, le=50)  # a sentence: the life goes on behind bars
 
 
 class Outcome(_Model):
@@ -168,6 +169,14 @@ class Item(_Model):
     price: int = Field(gt=0)
     min_age: int = 0
     effects: Effects = Field(default_factory=Effects)
+    asset: bool = False  # kept, worth something, can be sold and inherited (a house, a car)
+    upkeep_per_month: int = Field(default=0, ge=0)  # paid with the monthly bills while owned
+    value_per_year: float = Field(default=0.0, ge=-1, le=1)  # a house gains, a car loses (compounded)
+
+    def value_at(self, price: int, bought_at: int, at: int) -> int:
+        """What an asset bought for `price` at `bought_at` is worth at `at` (whole years compounded)."""
+        years = max(0, (at - bought_at) // (360 * 86400))
+        return max(0, int(price * (1 + self.value_per_year) ** years))
 
 
 class ReplySet(_Model):
@@ -277,6 +286,11 @@ class DebtCfg(_Model):
     bankruptcy_below: int = Field(default=-100000)  # debts written off, savings gone, a flag kept for life
 
 
+class PrisonCfg(_Model):
+    activities: tuple[str, ...] = ("read", "exercise", "meditate", "study")  # what a prisoner may do
+    happiness_per_month: int = Field(default=-2, le=0)
+
+
 class GenerationsCfg(_Model):
     min_heir_age: int = Field(default=18, ge=0)  # a player may go on as a living child this old
     inheritance_tax: float = Field(default=0.2, ge=0, le=1)  # taken from a positive estate
@@ -330,6 +344,7 @@ class Config(_Model):
     health: HealthCfg
     stats: StatsCfg = Field(default_factory=StatsCfg)
     generations: GenerationsCfg = Field(default_factory=GenerationsCfg)
+    prison: PrisonCfg = Field(default_factory=PrisonCfg)
     debt: DebtCfg = Field(default_factory=DebtCfg)
     talk: TalkCfg
     holidays: tuple[Holiday, ...] = ()

@@ -51,6 +51,7 @@ def continue_as(state: LifeState, child_id: str, content: Content) -> LifeState:
         location=state.location,
         education=Education(graduated=["elementary", "high_school"]),
         inventory=dict(state.inventory),
+        assets=[dict(a) for a in state.assets],  # the house and the car stay in the family
         next_id=state.next_id,
     )
     people: list[Person] = []
@@ -75,6 +76,6 @@ def continue_as(state: LifeState, child_id: str, content: Content) -> LifeState:
     )
     heir.people = [deceased, *people]
     heir.flags = ["heir"]
-    heir.counters["generation"] = state.counters.get("generation", 1) + 1
+    heir.generation = state.generation + 1
     heir.recent = {}
     return heir

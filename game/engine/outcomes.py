@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import career, school
+from .assets import acquire
 from .content import Effects
 from .ctx import Ctx
 from .death import die
@@ -46,7 +47,7 @@ def apply_effects(ctx: Ctx, at: int, eff: Effects, subject: Person | None, purpo
         if f in s.flags:
             s.flags.remove(f)
     if eff.item:
-        s.inventory[eff.item] = s.inventory.get(eff.item, 0) + 1
+        acquire(ctx, at, eff.item)
         changed["item"] = eff.item
     if eff.drop_out and s.education.stage != "none":
         school.leave(ctx, at, graduated=False)
@@ -69,6 +70,9 @@ def apply_effects(ctx: Ctx, at: int, eff: Effects, subject: Person | None, purpo
             ctx.milestone("marriage", at, person=subject.to_dict())
     if eff.add_person:
         add_person(ctx, at, eff.add_person, purpose)
+    if eff.prison_years:
+        changed["prison_years"] = eff.prison_years
+        career.imprison(ctx, at, eff.prison_years)
     if eff.die:
         die(ctx, at, eff.die)
     return changed

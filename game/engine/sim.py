@@ -95,6 +95,8 @@ def _daily(ctx: Ctx, t: int) -> None:
             ctx.add_stat("happiness", h.happiness)
             s.bump("holidays")
             ctx.emit("holiday", t, name=h.name)
+    if s.prison_until is not None:
+        career.release(ctx, t)
     school.daily_school(ctx, t)
     career.daily_work(ctx, t)
     if day % cfg.career.payday_every_days == 0:
@@ -108,6 +110,8 @@ def _daily(ctx: Ctx, t: int) -> None:
         # moods fade: a tenth of the distance back toward 60 each month (integer, so replay-exact)
         ctx.add_stat("happiness", (60 - s.happiness) // 10 if s.happiness > 60 else -((s.happiness - 60) // 10))
         _drift(ctx)
+        if s.prison_until is not None:
+            ctx.add_stat("happiness", cfg.prison.happiness_per_month)
     if day % cfg.career.review_every_days == 0:
         career.review(ctx, t)
     people.daily_people(ctx, t)
@@ -157,6 +161,9 @@ def _bills(ctx: Ctx, t: int) -> None:
     items = {"living": b.monthly_living}
     if kids:
         items["children"] = b.per_child * kids
+    upkeep = sum(ctx.c.items[a["item"]].upkeep_per_month for a in s.assets if a["item"] in ctx.c.items)
+    if upkeep:
+        items["upkeep"] = upkeep
     tuition = b.tuition_per_month.get(s.education.stage)  # type: ignore[call-overload]
     if tuition:
         items["tuition"] = tuition

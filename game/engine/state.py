@@ -203,8 +203,11 @@ class LifeState:
     counters: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     milestones: list[str] = field(default_factory=list)  # once-only milestones already emitted
     recent: dict[str, int] = field(default_factory=dict)  # question template -> when it was last raised
+    assets: list[dict[str, Any]] = field(default_factory=list)  # {"id", "item", "name", "bought_at", "price"}
     flags: list[str] = field(default_factory=list)
     busy_until: int = 0
+    prison_until: int | None = None  # serving a sentence until this game moment
+    generation: int = 1  # 2 for the child who took over a life, and so on
     next_id: int = 1
     dead: bool = False
     cause_of_death: str | None = None
@@ -240,8 +243,11 @@ class LifeState:
             "counters": dict(self.counters),
             "milestones": list(self.milestones),
             "recent": dict(self.recent),
+            "assets": [dict(a) for a in self.assets],
             "flags": list(self.flags),
             "busy_until": self.busy_until,
+            "prison_until": self.prison_until,
+            "generation": self.generation,
             "next_id": self.next_id,
             "dead": self.dead,
             "cause_of_death": self.cause_of_death,
@@ -261,6 +267,7 @@ class LifeState:
         d["milestones"] = list(d.get("milestones", []))
         d["recent"] = dict(d.get("recent", {}))
         d["flags"] = list(d.get("flags", []))
+        d["assets"] = [dict(a) for a in d.get("assets", [])]
         d["summary"] = _copy_json(d.get("summary"))
         return cls(**d)
 

@@ -29,9 +29,13 @@ def start_life(*, player_id: int, now: datetime | None = None, seed: int | None 
     """
     content = content_service.current()
     seed = secrets.randbits(62) if seed is None else seed
-    born_at = (seed % 360) * engine.DAY
-    # met at the content's start age (infancy plays itself), with the first choices waiting
-    state, _ = engine.meet(engine.new_life(seed, born_at, content), content)
+    for _ in range(50):
+        born_at = (seed % 360) * engine.DAY
+        # met at the content's start age (infancy plays itself), with the first choices waiting
+        state, _ = engine.meet(engine.new_life(seed, born_at, content), content)
+        if not state.dead:
+            break
+        seed += 1  # a rare infancy that ends in death is not a life to hand a player: the next seed
     return _begin(player_id=player_id, state=state, now=now or timezone.now())
 
 

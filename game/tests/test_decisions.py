@@ -198,3 +198,17 @@ def test_after_a_death_the_player_goes_on_as_an_adult_child(make_player):
     assert (heir["name"], heir["age"], heir["alive"], heir["money"]) == (child.name, 25, True, 40_000)
     assert any(p["name"] == state.name and p["relation"] == "parent" and not p["alive"] for p in heir["people"])
     assert Character.objects.filter(player_id=player.pk).count() == lives + 1  # the life before is kept
+
+
+def test_a_new_life_is_never_handed_over_already_ended(make_player):
+    """Infancy plays itself: a seed whose baby dies before 4 is passed over for the next one."""
+    content = life.content_service.current()
+    doomed = next(
+        seed
+        for seed in range(10_000)
+        if engine.meet(engine.new_life(seed, (seed % 360) * engine.DAY, content), content)[0].dead
+    )
+    player, _ = make_player()
+    character = life.start_life(player_id=player.pk, seed=doomed)
+    assert character.alive and not character.state["dead"] and character.state["age"] == 4
+    assert character.seed != doomed

@@ -3,7 +3,19 @@
 The registry and the shapes they share are in `game/engine/special_registry.py`.
 """
 
-from . import apply_job, date, doctor, quit_job, retire, shop, socialize, study, visit_family, work_overtime
+from . import (
+    apply_job,
+    date,
+    doctor,
+    quit_job,
+    retire,
+    sell_asset,
+    shop,
+    socialize,
+    study,
+    visit_family,
+    work_overtime,
+)
 
 __all__ = [
     "apply_job",
@@ -11,6 +23,7 @@ __all__ = [
     "doctor",
     "quit_job",
     "retire",
+    "sell_asset",
     "shop",
     "socialize",
     "study",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from ..assets import acquire
 from ..content import Activity
 from ..ctx import Ctx
 from ..errors import InsufficientMoney, NotAllowed, UnknownTarget
@@ -32,8 +33,10 @@ def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: NoParams)
 def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: NoParams, r: random.Random) -> dict[str, Any]:
     assert plan.pick is not None
     item = ctx.c.items[plan.pick]
-    ctx.s.inventory[item.id] = ctx.s.inventory.get(item.id, 0) + 1
     out: dict[str, Any] = {"item": item.id, "price": item.price}
+    asset = acquire(ctx, at, item.id)
+    if asset is not None:
+        out["asset"] = asset["id"]
     out.update(apply_effects(ctx, at, item.effects, None, f"item:{item.id}"))
     return out
 

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from game.engine import MONTH, YEAR, advance_settling
+import pytest
+
+from game.engine import (
+    DAY,
+    MONTH,
+    YEAR,
+    Job,
+    NotAllowed,
+    PendingQuestion,
+    advance_settling,
+    apply_activity,
+    apply_choice,
+)
 from game.engine.ctx import Ctx
 from game.engine.death import _frailty
 from game.engine.people import change_affinity
@@ -55,3 +67,33 @@ def test_poor_health_raises_the_hazard_of_dying(content, life):
     assert _frailty(ctx) == 1.0
     ctx.s.health = 0
     assert _frailty(ctx) == 1.0 + content.config.health.poor_health_hazard
+
+
+def test_a_sentence_is_a_life_state_until_release(content, life):
+    state = life(46, 30)
+    state.job = Job("retail", 0, "Clerk", 30_000, 50.0, 0, 0, "Shop")
+    state.flags.append("arrested")
+    court = content.events["adult_court_date"]
+    state.pending.append(
+        PendingQuestion(
+            id=state.new_id("q"),
+            template=court.id,
+            created_at=state.clock,
+            expires_at=state.clock + YEAR,
+            default=court.default,
+            text=court.text,
+            choices=[{"id": c.id, "text": c.text} for c in court.choices],
+            major=True,
+        )
+    )
+    jailed, events = apply_choice(state, state.clock, state.pending[-1].id, "guilty", content)
+    assert jailed.job is None and "in_prison" in jailed.flags and "criminal_record" in jailed.flags
+    assert jailed.prison_until == jailed.clock + 2 * YEAR
+    assert any(e.data.get("text") == "You were sentenced to 2 years in prison." for e in events)
+    jailed.energy, jailed.busy_until = 100.0, 0
+    with pytest.raises(NotAllowed, match="Not from a prison cell"):
+        apply_activity(jailed, jailed.clock, "party", content)
+    apply_activity(jailed, jailed.clock, "read", content)  # reading is allowed inside
+    free, events = advance_settling(jailed, jailed.clock + 2 * YEAR + 2 * DAY, content)
+    assert free.prison_until is None and "in_prison" not in free.flags and "criminal_record" in free.flags
+    assert any(e.data.get("topic") == "released" for e in events)

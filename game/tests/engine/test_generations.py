@@ -20,6 +20,7 @@ def _a_parent_who_died(content, life):
         child.born_at = state.clock - years * YEAR
         child.age = years
     state.money = 100_000
+    state.assets.append({"id": "a1", "item": "house", "name": "Starter House", "bought_at": 0, "price": 180_000})
     die(ctx, state.clock, "old age")
     return state, spouse, grown, young
 
@@ -34,7 +35,8 @@ def test_an_adult_child_inherits_after_tax_and_keeps_the_family(content, life):
     relations = {p.id: (p.relation, p.alive) for p in heir.people}
     assert relations[spouse.id] == ("parent", True) and relations[young.id] == ("sibling", True)
     assert any(p.name == state.name and p.relation == "parent" and not p.alive for p in heir.people)
-    assert heir.counters["generation"] == 2 and heir.clock == state.died_at
+    assert heir.generation == 2 and heir.clock == state.died_at
+    assert [a["item"] for a in heir.assets] == ["house"]  # the house stays in the family
 
 
 def test_debts_are_not_inherited(content, life):

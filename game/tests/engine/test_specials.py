@@ -37,6 +37,7 @@ def test_every_special_named_by_content_is_registered_with_its_numbers(content):
         "quit_job",
         "retire",
         "study",
+        "sell_asset",
     }
     assert used <= set(registered())
     assert set(content.specials) == used
