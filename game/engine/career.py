@@ -5,6 +5,7 @@ from __future__ import annotations
 from .content import EDU_RANK, JobLevel, Track
 from .ctx import Ctx
 from .people import add_person
+from .rules import unmet
 from .state import Job
 from .timeline import YEAR, weekday
 
@@ -14,6 +15,8 @@ def qualifies(ctx: Ctx, track: Track, level: JobLevel) -> bool:
     if s.age < max(track.min_age, ctx.c.config.career.min_work_age) or s.retired:
         return False
     if EDU_RANK[s.education.highest] < EDU_RANK[level.education]:
+        return False
+    if unmet(s, track.requires) is not None:
         return False
     if track.majors and EDU_RANK[level.education] >= EDU_RANK["college"]:
         return s.education.major in track.majors

@@ -96,6 +96,7 @@ class Requirements(_Model):
     min_money: int | None = None
     graduated: EduLevel | None = None
     not_graduated: EduLevel | None = None
+    min_stats: dict[Literal["health", "happiness", "smarts", "looks"], int] = Field(default_factory=dict)
 
 
 class EventTemplate(_Model):
@@ -143,6 +144,8 @@ class Track(_Model):
     name: str
     min_age: int = 18
     majors: tuple[str, ...] = ()  # if set, college/graduate levels need one of these majors
+    requires: Requirements = Field(default_factory=Requirements)  # special careers: a talent, a past
+    special: bool = False  # a career only some lives can enter (fame, sport, music)
     employers: tuple[str, ...] = Field(min_length=1)
     levels: tuple[JobLevel, ...] = Field(min_length=1)
 
@@ -286,6 +289,15 @@ class DebtCfg(_Model):
     bankruptcy_below: int = Field(default=-100000)  # debts written off, savings gone, a flag kept for life
 
 
+class MoodCfg(_Model):
+    """Mental health: a long low mood becomes depression (a flag events read), which wears on health."""
+
+    low_below: int = Field(default=25, ge=0, le=100)
+    months_to_depression: int = Field(default=3, ge=1)
+    recovered_above: int = Field(default=50, ge=0, le=100)
+    health_per_month: int = Field(default=-1, le=0)  # while depressed
+
+
 class PrisonCfg(_Model):
     activities: tuple[str, ...] = ("read", "exercise", "meditate", "study")  # what a prisoner may do
     happiness_per_month: int = Field(default=-2, le=0)
@@ -345,6 +357,7 @@ class Config(_Model):
     stats: StatsCfg = Field(default_factory=StatsCfg)
     generations: GenerationsCfg = Field(default_factory=GenerationsCfg)
     prison: PrisonCfg = Field(default_factory=PrisonCfg)
+    mood: MoodCfg = Field(default_factory=MoodCfg)
     debt: DebtCfg = Field(default_factory=DebtCfg)
     talk: TalkCfg
     holidays: tuple[Holiday, ...] = ()

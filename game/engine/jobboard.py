@@ -6,6 +6,13 @@ from typing import Any
 
 from .content import EDU_RANK, JobLevel, Track
 from .ctx import Ctx
+from .rules import unmet
+
+# what a special career's flags mean to a player
+_SPECIAL_REASONS = {
+    "needs musician": "Needs to play an instrument (music lessons, a band).",
+    "needs athlete": "Needs a sporting past (a team, a black belt).",
+}
 
 SCHOOL = {
     "none": "",
@@ -26,6 +33,9 @@ def why_not(ctx: Ctx, track: Track, level: JobLevel) -> str | None:
         return f"From age {min_age}."
     if EDU_RANK[s.education.highest] < EDU_RANK[level.education]:
         return f"Needs {SCHOOL[level.education]}."
+    special = unmet(s, track.requires)
+    if special is not None:
+        return _SPECIAL_REASONS.get(special, special[0].upper() + special[1:] + ".")
     if track.majors and EDU_RANK[level.education] >= EDU_RANK["college"] and s.education.major not in track.majors:
         names = {m.id: m.name for m in ctx.c.config.majors}
         return "Needs a degree in " + " or ".join(names.get(m, m) for m in track.majors) + "."
@@ -50,6 +60,7 @@ def board(ctx: Ctx) -> list[dict[str, Any]]:
                 "qualifies": reason is None,
                 "requirement": reason,
                 "current": s.job is not None and s.job.track == track.id,
+                "special": track.special,
             }
         )
     return sorted(rows, key=lambda r: (not r["qualifies"], -r["salary"]))

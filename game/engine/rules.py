@@ -33,4 +33,7 @@ def unmet(s: LifeState, req: Requirements) -> str | None:
         return f"needs a {req.graduated} diploma"
     if req.not_graduated and EDU_RANK[s.education.highest] >= EDU_RANK[req.not_graduated]:
         return f"already has a {req.not_graduated} diploma"
+    for stat, least in req.min_stats.items():
+        if getattr(s, stat) < least:
+            return f"needs {stat} of {least} or more"
     return None

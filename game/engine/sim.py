@@ -110,6 +110,7 @@ def _daily(ctx: Ctx, t: int) -> None:
         # moods fade: a tenth of the distance back toward 60 each month (integer, so replay-exact)
         ctx.add_stat("happiness", (60 - s.happiness) // 10 if s.happiness > 60 else -((s.happiness - 60) // 10))
         _drift(ctx)
+        _mood(ctx, t)
         if s.prison_until is not None:
             ctx.add_stat("happiness", cfg.prison.happiness_per_month)
     if day % cfg.career.review_every_days == 0:
@@ -124,6 +125,22 @@ def _drift(ctx: Ctx) -> None:
     for stat, amount in st.monthly_drift.items():
         if amount and s.age >= st.drift_from_age.get(stat, 0) and getattr(s, stat) > st.drift_above:
             ctx.add_stat(stat, -amount)
+
+
+def _mood(ctx: Ctx, t: int) -> None:
+    """Months of low happiness become depression (`depressed` flag: events offer help), which costs
+    health each month until happiness is back above `recovered_above`."""
+    s, m = ctx.s, ctx.c.config.mood
+    s.low_mood_months = s.low_mood_months + 1 if s.happiness < m.low_below else 0
+    if "depressed" in s.flags:
+        if s.happiness > m.recovered_above:
+            s.flags.remove("depressed")
+            ctx.emit("message", t, topic="recovered", text="The fog has lifted: you feel like yourself again.")
+        else:
+            ctx.add_stat("health", m.health_per_month)
+    elif s.low_mood_months >= m.months_to_depression:
+        s.flags.append("depressed")
+        ctx.emit("message", t, topic="depressed", text="You have felt low for months. It might be depression.")
 
 
 def _debt(ctx: Ctx, t: int) -> None:

@@ -208,6 +208,7 @@ class LifeState:
     busy_until: int = 0
     prison_until: int | None = None  # serving a sentence until this game moment
     generation: int = 1  # 2 for the child who took over a life, and so on
+    low_mood_months: int = 0  # months in a row of low happiness (depression after a few)
     next_id: int = 1
     dead: bool = False
     cause_of_death: str | None = None
@@ -248,6 +249,7 @@ class LifeState:
             "busy_until": self.busy_until,
             "prison_until": self.prison_until,
             "generation": self.generation,
+            "low_mood_months": self.low_mood_months,
             "next_id": self.next_id,
             "dead": self.dead,
             "cause_of_death": self.cause_of_death,

@@ -97,3 +97,16 @@ def test_a_sentence_is_a_life_state_until_release(content, life):
     free, events = advance_settling(jailed, jailed.clock + 2 * YEAR + 2 * DAY, content)
     assert free.prison_until is None and "in_prison" not in free.flags and "criminal_record" in free.flags
     assert any(e.data.get("topic") == "released" for e in events)
+
+
+def test_months_of_low_mood_become_depression_until_happiness_returns(content, life):
+    state = life(47, 35)
+    state.happiness, state.health = 5, 90
+    state.flags = [f for f in state.flags if f != "depressed"]
+    months = content.config.mood.months_to_depression
+    low, events = advance_settling(state, state.clock + (months + 1) * MONTH, content)
+    assert "depressed" in low.flags  # the monthly mood fade lifts 5 only slowly: still low after 3 months
+    assert any(e.data.get("topic") == "depressed" for e in events)
+    low.happiness = 80
+    later, events = advance_settling(low, low.clock + MONTH + 1, content)
+    assert "depressed" not in later.flags
