@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from core.jobs import periodic_jobs
+from core.outages import is_outage
 from core.reporting import report_exception
 
 logger = logging.getLogger("baolife.jobs")
@@ -34,7 +35,10 @@ async def _job_loop() -> None:
                     # not the sockets' database thread: a long tick must not stall their verbs
                     await sync_to_async(run_job, thread_sensitive=False)(name)
                 except Exception as exc:
-                    report_exception(exc, player_id=None, where=f"job:{name}")
+                    if is_outage(exc):  # a dependency down (Redis restarting): the next run retries
+                        logger.warning("job %s skipped: a dependency is down (%s)", name, type(exc).__name__)
+                    else:
+                        report_exception(exc, player_id=None, where=f"job:{name}")
         await asyncio.sleep(max(0.05, min(next_run.values()) - time.monotonic()))
 
 

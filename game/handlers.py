@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from channels.db import database_sync_to_async
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from core.dbretry import retry_on_deadlock
 from core.errors import GameError
@@ -56,7 +56,7 @@ class ChooseParams(Params):
 
 class ApplyForJobParams(Params):
     track: str = Field(min_length=1, max_length=64, description="a career track id from `get_job_board`")
-    leave_current: bool = Field(default=False, description="leave the current job if hired (else refused)")
+    leave_current: StrictBool = Field(default=False, description="leave the current job if hired (else refused)")
 
 
 class StartNewLifeParams(Params):

@@ -63,6 +63,15 @@ def _sensible_choice(content: Content, question: engine.PendingQuestion, rng: ra
     return rng.choice([cid for cid, v in values.items() if v >= best - 2])
 
 
+def _job_target(content: Content, state: engine.LifeState) -> str | None:
+    """What a sensible player applies for on the job board: their field first, then the best pay."""
+    board = [row for row in engine.job_board(state, content) if row["qualifies"]]
+    major = state.education.major
+    field = [row for row in board if major and major in content.tracks[row["track"]].majors]
+    pick = (field or board)[:1]
+    return pick[0]["track"] if pick else None
+
+
 def _activities(content: Content, state: engine.LifeState, rng: random.Random) -> list[str]:
     """What a sensible player does at a check-in: a doctor when unwell, a job when without one,
     then a couple of activities that need no target."""
@@ -72,7 +81,9 @@ def _activities(content: Content, state: engine.LifeState, rng: random.Random) -
         plan.append("doctor")
     working_age = state.age >= 18 and not state.retired and state.education.stage == "none"
     if working_age and state.job is None and "apply_job" in acts:
-        plan.append("apply_job")
+        plan.append("apply_job")  # a job in the field studied, else the best paid open one (_job_target)
+    if state.job is not None and "work_overtime" in acts and rng.random() < 0.5:
+        plan.append("work_overtime")  # ambitious now and then
     ok = [
         a
         for a in content.activities.values()
@@ -131,7 +142,8 @@ def _check_in(
         for activity in _activities(content, state, rng):
             try:
                 at = max(state.clock, state.busy_until)  # one after the other within the check-in
-                state, events = engine.apply_activity(state, at, activity, content)
+                target = _job_target(content, state) if activity == "apply_job" else None
+                state, events = engine.apply_activity(state, at, activity, content, target=target)
             except engine.EngineError:
                 continue
             report.activities += 1

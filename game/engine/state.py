@@ -5,7 +5,7 @@ The public functions copy the state once per call (`clone`) and mutate the copy,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 STATS = ("health", "happiness", "smarts", "looks")
@@ -259,7 +259,9 @@ class LifeState:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LifeState:
-        d = dict(d)
+        # keys this code does not know (a newer process wrote them during a rolling deploy) are kept
+        # out rather than failing the life; missing ones take their defaults
+        d = {k: v for k, v in d.items() if k in _LIFE_FIELDS}
         d["education"] = Education.from_dict(d["education"])
         d["job"] = Job.from_dict(d["job"]) if d.get("job") else None
         d["inventory"] = dict(d.get("inventory", {}))
@@ -335,3 +337,6 @@ class Input:
     at: int
     kind: str
     params: dict[str, Any] = field(default_factory=dict)
+
+
+_LIFE_FIELDS = frozenset(f.name for f in fields(LifeState))

@@ -4,6 +4,7 @@ Each runs in one transaction on the locked life: catch up to now, apply, save. A
 before anything is written, so the transaction rolls back and nothing changes.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,9 +43,18 @@ def _locked_life(player_id: int) -> tuple[Character, dict[str, Any], engine.Life
     return character, before, state, events
 
 
-def do_activity(*, player_id: int, activity: str, target: str | None = None) -> Played:
+def do_activity(
+    *,
+    player_id: int,
+    activity: str,
+    target: str | None = None,
+    check: Callable[[engine.LifeState], None] | None = None,
+) -> Played:
+    """`check(state)` runs on the locked, caught-up life before the activity (a refusal changes nothing)."""
     with transaction.atomic():
         character, before, state, events = _locked_life(player_id)
+        if check is not None:
+            check(state)
         content = content_service.current()
         free = energy.unlimited_active(player_id=player_id)
         try:
@@ -67,17 +77,18 @@ def job_board(*, player_id: int) -> tuple[engine.LifeState, list[dict[str, Any]]
 def apply_for_job(*, player_id: int, track: str, leave_current: bool = False) -> Played:
     """Apply for a track's entry job (the `apply_job` activity, its energy, hours and odds). Leaving a
     job for it is never silent: the player says so with `leave_current`."""
-    with transaction.atomic():
-        character = life.living_character(player_id=player_id)
-        job = character.state.get("job")
-        if job and job["track"] != track and not leave_current:
+
+    def would_not_leave(state: engine.LifeState) -> None:  # on the locked life: no job can sneak in between
+        job = state.job
+        if job is not None and job.track != track and not leave_current:
             raise GameError(
                 "conflict",
-                f"You work as {job['title']} at {job['employer']}; if hired, you would leave. "
+                f"You work as {job.title} at {job.employer}; if hired, you would leave. "
                 "Apply with leave_current to go ahead.",
                 fields=["leave_current"],
             )
-    return do_activity(player_id=player_id, activity="apply_job", target=track)
+
+    return do_activity(player_id=player_id, activity="apply_job", target=track, check=would_not_leave)
 
 
 def choose(*, player_id: int, event_id: str, choice: str) -> Played:

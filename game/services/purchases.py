@@ -122,10 +122,16 @@ def _skip(*, character: Character, skip_type: str, item: Any) -> dict[str, Any]:
     """Charge the skip, run it, and give back the share a major decision left unused (a skip never
     decides for the player: it stops at the decision; docs/economy.md)."""
     player_id = character.player_id
+    caught_up = timeskip.ready_to_skip(character)  # a decision that waits refuses it before any charge
     charge = ledger.diamonds_spend(
         player_id=player_id, amount=item.price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
     )
-    skip = timeskip.skip_time(character=character, real_seconds=item.seconds, until_next_event=item.until_next_event)
+    skip = timeskip.skip_time(
+        character=character,
+        real_seconds=item.seconds,
+        until_next_event=item.until_next_event,
+        caught_up=caught_up,
+    )
     unused = int(item.price * (1 - skip.used))
     diamonds = charge.balance_after
     if unused > 0:

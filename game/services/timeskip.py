@@ -45,16 +45,30 @@ def _until_next_question(state: engine.LifeState, content: engine.Content, limit
     return max(1, min(asked) - state.clock) if asked else limit
 
 
-def skip_time(
-    *, character: Character, real_seconds: int, until_next_event: bool = False, now: datetime | None = None
-) -> Skip:
-    """Move a locked life on by `real_seconds` of waiting (or to its next question), save it, and say
-    what happened, for a person. Refused while a major decision waits (answer it first)."""
+CaughtUp = tuple[dict[str, Any], engine.LifeState, list[engine.Event], datetime]
+
+
+def ready_to_skip(character: Character, now: datetime | None = None) -> CaughtUp:
+    """The locked life caught up to now, or `forbidden` "First decide: ..." while a major decision
+    waits (checked before anything is charged)."""
     now = now or timezone.now()
-    content = content_service.current()
     before, state, caught = life.catch_up_living(character, now)
     if state.held_by is not None:
         raise life.as_game_error(engine.NotAllowed(f"First decide: {state.held_by.text}", event_id=state.held_by.id))
+    return before, state, caught, now
+
+
+def skip_time(
+    *,
+    character: Character,
+    real_seconds: int,
+    until_next_event: bool = False,
+    caught_up: CaughtUp | None = None,
+) -> Skip:
+    """Move a locked life on by `real_seconds` of waiting (or to its next question), save it, and say
+    what happened, for a person. Refused while a major decision waits (answer it first)."""
+    content = content_service.current()
+    before, state, caught, now = caught_up or ready_to_skip(character)
     wanted = game_span(real_seconds)
     span = _until_next_question(state, content, wanted) if until_next_event else wanted
     start_state = state

@@ -5,12 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pydantic import ValidationError
 
 from core.errors import GameError
 from game import engine
 from game.engine.ctx import Ctx
 from game.engine.death import die
 from game.engine.people import add_person
+from game.handlers import ApplyForJobParams
 from game.models import Character
 from game.services import life, live, notify
 from game.tests import play
@@ -212,3 +214,74 @@ def test_a_new_life_is_never_handed_over_already_ended(make_player):
     character = life.start_life(player_id=player.pk, seed=doomed)
     assert character.alive and not character.state["dead"] and character.state["age"] == 4
     assert character.seed != doomed
+
+
+def test_the_job_check_sees_the_life_as_it_is_now_not_as_it_was_stored(make_player):
+    """A job that came while away (a question settled on catch-up, or another process) is seen by
+    apply_for_job: the check runs on the locked, caught-up life (an attack found it read the stored one)."""
+    player, _ = make_player()
+    live.arrive(player.pk)
+    grow_up(player.pk, 24)
+    character = Character.objects.get(current_of_id=player.pk)
+    state = engine.LifeState.from_dict(character.state)
+    state.job, state.busy_until, state.energy = None, 0, 100.0
+    offer = life.content_service.current().events["ya_job_offer"]
+    state.pending = [
+        engine.PendingQuestion(
+            id=state.new_id("q"),
+            template=offer.id,
+            created_at=state.clock,
+            expires_at=state.clock + engine.HOUR,
+            default="accept",  # settles as a hire when its window ends during the catch-up
+            text=offer.text,
+            choices=[{"id": c.id, "text": c.text} for c in offer.choices],
+        )
+    ]
+    life.apply_state(character, state)
+    character.anchor_game, character.anchor_real = state.clock, timezone.now() - timedelta(minutes=1)
+    character.save()
+    with pytest.raises(GameError) as refused:
+        play.apply_for_job(player_id=player.pk, track="trades")
+    assert refused.value.code == "conflict" and refused.value.extra["fields"] == ["leave_current"]
+    stored = Character.objects.get(pk=character.pk).state
+    assert stored["job"] is None  # refused: nothing was saved, not even the catch-up
+
+
+def test_leave_current_is_a_real_boolean():
+    with pytest.raises(ValidationError):
+        ApplyForJobParams(track="law", leave_current="yes")
+    with pytest.raises(ValidationError):
+        ApplyForJobParams(track="law", leave_current=1)
+    assert ApplyForJobParams(track="law", leave_current=True).leave_current is True
+
+
+def test_a_skip_on_a_held_life_is_refused_as_such_even_without_the_diamonds(make_player):
+    player, _ = make_player()
+    live.arrive(player.pk)
+    held_life(player.pk)
+    with pytest.raises(GameError) as refused:  # no diamonds at all: still "decide first", not "buy diamonds"
+        play.purchase_time_skip(player_id=player.pk, skip_type="week")
+    assert refused.value.code == "forbidden" and refused.value.message.startswith("First decide")
+
+
+def test_a_state_written_by_a_newer_process_still_loads():
+    content_state = {
+        "seed": 1,
+        "born_at": 0,
+        "clock": 0,
+        "name": "A B",
+        "gender": "male",
+        "age": 0,
+        "stage": "baby",
+        "health": 50,
+        "happiness": 50,
+        "smarts": 50,
+        "looks": 50,
+        "energy": 10.0,
+        "money": 0,
+        "location": "X",
+        "education": {"stage": "none"},
+        "a_future_field": [1, 2],
+    }
+    state = engine.LifeState.from_dict(content_state)
+    assert state.name == "A B" and "a_future_field" not in state.to_dict()
