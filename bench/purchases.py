@@ -293,7 +293,7 @@ async def measure(args: argparse.Namespace, port: int, server_pid: int, prep: di
     start = time.perf_counter()
     skipping = Tally(start, start + args.warmup + args.duration)
     background = asyncio.gather(
-        *(slot_loop(loop, chunk, args.skips_per_player, skip, skipped, skipping) for chunk in loops)
+        *(slot_loop(loop, chunk, args.skips_per_player, skip, skipping, skipped) for chunk in loops)
     )
     run = await closed_loop(pingers, warmup=args.warmup, duration=args.duration, keep_open=True)
     skipping.stop_at = 0  # the skip loops stop after their current skip
@@ -408,7 +408,7 @@ def main() -> None:
         note,
     ):
         out = uvloop.run(measure(args, port, game.pid, prep))
-        skips = (out["skip"], out["skip1"])
+        skips = (out["skip"], out["skip1"], out["skip_under_ping"])
         problems = check_database(
             args,
             {

@@ -542,8 +542,9 @@ def aged_lives(count: int, years: int) -> list[dict]:
     while len(lives) < count:
         seed += 1
         state = engine.new_life(seed * 7919 + 1, (seed % 360) * engine.DAY, content)
-        state, _ = engine.advance(state, state.clock, state.clock + years * engine.YEAR, [], content)
-        if not state.dead:
+        # as if nobody answered: decisions that would hold the clock take their defaults
+        state, _ = engine.advance_settling(state, state.clock + years * engine.YEAR, content)
+        if not state.dead and state.held_by is None:
             lives.append(state.to_dict())
     return lives
 
