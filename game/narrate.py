@@ -25,6 +25,11 @@ def money(amount: int) -> str:
     return f"-${-amount:,}" if amount < 0 else f"${amount:,}"
 
 
+def signed_money(amount: int) -> str:
+    """A change of money: `+$170` / `-$300`."""
+    return f"+{money(amount)}" if amount > 0 else money(amount)
+
+
 def _first_name(person: dict[str, Any] | None) -> str:
     return str((person or {}).get("name") or "someone").split()[0]
 
@@ -137,7 +142,7 @@ def span(before: dict[str, Any], after: dict[str, Any], events: list[dict[str, A
         lines.append(", ".join(changes) + ".")
     if after.get("money", 0) != before.get("money", 0):
         lines.append(
-            f"Money: {money(int(after.get('money', 0)))} ({money(int(after['money']) - int(before['money']))})."
+            f"Money: {money(int(after.get('money', 0)))} ({signed_money(int(after['money']) - int(before['money']))})."
         )
     waiting = len(after.get("pending", []))
     if waiting:

@@ -91,7 +91,7 @@ def obituary(s: Any) -> str:
             "graduate": "graduate school",
         }[s.education.highest]
         lines.append(f"{pronoun} finished {top}.")
-    spouse = next((p for p in s.people if p.relation == "spouse"), None)
+    spouse = next((p for p in s.people if p.relation == "spouse" and p.alive), None)
     children = [p for p in s.people if p.relation == "child"]
     family = []
     if spouse is not None:

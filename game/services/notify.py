@@ -14,7 +14,10 @@ def worth_pushing(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The events a player is told about one by one: a question already settled within the same
     span (a skip, a catch-up) is not pushed as open; its outcome is (`question_resolved`)."""
     settled = {ev["data"].get("event_id") for ev in events if ev["kind"] == "question_resolved"}
-    return [ev for ev in events if not (ev["kind"] == "question" and ev["data"].get("event_id") in settled)]
+    died = any(ev["kind"] == "milestone" and ev["data"].get("milestone") == "death" for ev in events)
+    return [
+        ev for ev in events if not (ev["kind"] == "question" and (died or ev["data"].get("event_id") in settled))
+    ]  # a death closes every open question
 
 
 def event_pushes(character: Character, events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -73,7 +73,8 @@ def skip_time(
     span = _until_next_question(state, content, wanted) if until_next_event else wanted
     start_state = state
     state, events = engine.advance(state, state.clock, state.clock + span, [], content)
-    skipped = state.clock - start_state.clock if not state.dead else span
+    # a life that ends inside the skip used only the time up to its death: the rest is given back
+    skipped = (state.died_at or state.clock) - start_state.clock if state.dead else state.clock - start_state.clock
     character.anchor_game += skipped  # the clock stays ahead by what was bought
     life.save(
         character=character, before=before, state=state, events=caught + events, now=now, extra_fields=("anchor_game",)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from core.errors import GameError
-from game import engine
+from game import engine, narrate
 from game.engine.ctx import Ctx
 from game.engine.death import die
 from game.engine.people import add_person
@@ -285,3 +285,38 @@ def test_a_state_written_by_a_newer_process_still_loads():
     }
     state = engine.LifeState.from_dict(content_state)
     assert state.name == "A B" and "a_future_field" not in state.to_dict()
+
+
+def test_a_life_that_ends_inside_a_skip_pays_only_for_the_time_it_lived(make_player):
+    """A play-through found a week skip charged in full, its clock run past the death, and open
+    questions pushed for the dead character."""
+    player, _ = make_player()
+    live.arrive(player.pk)
+    grow_up(player.pk, 30)
+    fund(player, 1000)
+    character = Character.objects.get(current_of_id=player.pk)
+    character.state = {**character.state, "health": 0}  # the next daily round ends this life
+    character.anchor_real = timezone.now()
+    character.save()
+    reply = play.purchase_time_skip(player_id=player.pk, skip_type="week")
+    wanted = 7 * 86400 * 360
+    assert 0 < reply["skipped_seconds"] <= 2 * 86400  # it ended within the first game days
+    assert reply["refunded"] == int(100 * (1 - reply["skipped_seconds"] / wanted)) >= 99
+    assert not reply["player"]["character"]["alive"]
+    ended = Character.objects.get(pk=character.pk)
+    assert ended.state["clock"] - ended.state["died_at"] < 86400 * 360 * 7
+
+
+def test_a_death_closes_every_open_question_in_the_pushes():
+    events = [
+        {"kind": "question", "at": 10, "data": {"event_id": "q5", "text": "Party?", "choices": []}},
+        {"kind": "milestone", "at": 20, "data": {"milestone": "death", "summary": {}}},
+    ]
+    assert [e["kind"] for e in notify.worth_pushing(events)] == ["milestone"]
+
+
+def test_a_summary_signs_the_money_it_moved():
+    before = {"money": 80, "health": 50, "happiness": 50, "smarts": 50, "looks": 50, "pending": []}
+    after = {**before, "money": 250}
+    assert "Money: $250 (+$170)." in narrate.span(before, after, [])
+    assert "Money: $0 (-$250)." in narrate.span(after, {**after, "money": 0}, [])

@@ -55,3 +55,12 @@ def test_only_a_living_adult_child_of_an_ended_life_takes_over(content, life):
     with pytest.raises(NotAllowed, match="goes on"):
         continue_as(alive, grown.id, content)
     assert [p.id for p in heirs(state, content)] == [grown.id]
+
+
+def test_the_obituary_names_only_a_living_spouse(content, life):
+    state = life(53, 70)
+    ctx = Ctx(state, content)
+    spouse = add_person(ctx, state.clock, "spouse", "test-late-spouse", age=70)
+    spouse.alive = False
+    die(ctx, state.clock, "old age")
+    assert spouse.name.split()[0] not in state.summary["obituary"]
