@@ -170,7 +170,7 @@ def _count(report: LifeReport, events: list[engine.Event], stage: str) -> None:
 def _finish(report: LifeReport, state: engine.LifeState) -> LifeReport:
     report.death_age = state.age
     report.cause = state.cause_of_death or "alive"
-    report.married = any(p.relation == "spouse" for p in state.people) or "marriage" in str(state.milestones)
+    report.married = any(p.relation == "spouse" for p in state.people)
     report.children = sum(1 for p in state.people if p.relation == "child")
     report.money = state.money
     return report

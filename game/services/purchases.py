@@ -54,14 +54,16 @@ def _sell(
     )
 
 
-def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
-    item = catalog().energy_refills.get(refill_type)
+def _for_sale(section: dict[str, Any], kind: str, field: str, what: str) -> Any:
+    """The catalog entry `kind` of a section in force, or `bad_request` naming what is sold."""
+    item = section.get(kind)
     if item is None:
-        raise GameError(
-            "bad_request",
-            f"No refill {refill_type!r}; the store sells {', '.join(catalog().energy_refills)}.",
-            fields=["refill_type"],
-        )
+        raise GameError("bad_request", f"No {what} {kind!r}; the store sells {', '.join(section)}.", fields=[field])
+    return item
+
+
+def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    item = _for_sale(catalog().energy_refills, refill_type, "refill_type", "refill")
     return _sell(
         player_id=player_id,
         limit="energy_refill",
@@ -73,13 +75,7 @@ def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key:
 
 
 def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
-    item = catalog().time_skips.get(skip_type)
-    if item is None:
-        raise GameError(
-            "bad_request",
-            f"No time skip {skip_type!r}; the store sells {', '.join(catalog().time_skips)}.",
-            fields=["skip_type"],
-        )
+    item = _for_sale(catalog().time_skips, skip_type, "skip_type", "time skip")
     return _sell(
         player_id=player_id,
         limit="time_skip",

@@ -16,6 +16,7 @@ from game.handlers import ApplyForJobParams
 from game.models import Character
 from game.services import life, live, notify
 from game.tests import play
+from game.tests.questions import pending
 from game.tests.test_life import grow_up
 from monetization.models import DiamondTransaction
 from monetization.tests.factories import fund
@@ -225,18 +226,11 @@ def test_the_job_check_sees_the_life_as_it_is_now_not_as_it_was_stored(make_play
     character = Character.objects.get(current_of_id=player.pk)
     state = engine.LifeState.from_dict(character.state)
     state.job, state.busy_until, state.energy = None, 0, 100.0
-    offer = life.content_service.current().events["ya_job_offer"]
-    state.pending = [
-        engine.PendingQuestion(
-            id=state.new_id("q"),
-            template=offer.id,
-            created_at=state.clock,
-            expires_at=state.clock + engine.HOUR,
-            default="accept",  # settles as a hire when its window ends during the catch-up
-            text=offer.text,
-            choices=[{"id": c.id, "text": c.text} for c in offer.choices],
-        )
-    ]
+    state.pending = []
+    # settles as a hire when its window ends during the catch-up
+    pending(
+        life.content_service.current(), state, "ya_job_offer", expires_at=state.clock + engine.HOUR, default="accept"
+    )
     life.apply_state(character, state)
     character.anchor_game, character.anchor_real = state.clock, timezone.now() - timedelta(minutes=1)
     character.save()

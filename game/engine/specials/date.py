@@ -12,7 +12,7 @@ from ..content import Activity
 from ..ctx import Ctx
 from ..people import add_person, change_affinity
 from ..special_registry import Params, Plan, Special, register
-from .targets import person_target
+from .targets import plan_with_person
 
 
 class DateParams(Params):
@@ -21,10 +21,6 @@ class DateParams(Params):
     other_affinity: tuple[int, int]  # the same with anyone else
     partner_from_affinity: float  # someone else becomes a partner from this affinity ...
     partner_chance: float = Field(ge=0, le=1)  # ... with this chance per date
-
-
-def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: DateParams) -> Plan:
-    return Plan(person=person_target(ctx, act, target))
 
 
 def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: DateParams, r: random.Random) -> dict[str, Any]:
@@ -50,4 +46,4 @@ def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: DateParams, r: r
     return out
 
 
-SPECIAL = register(Special("date", apply, plan, DateParams))
+SPECIAL = register(Special("date", apply, plan_with_person, DateParams))

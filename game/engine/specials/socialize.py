@@ -12,17 +12,13 @@ from ..content import Activity
 from ..ctx import Ctx
 from ..people import add_person, change_affinity
 from ..special_registry import Params, Plan, Special, register
-from .targets import person_target
+from .targets import plan_with_person
 
 
 class SocializeParams(Params):
     known_chance: float = Field(ge=0, le=1)  # without a target: someone already known, else someone new
     affinity: tuple[int, int]  # affinity gained, drawn from this range
     friend_from_affinity: float  # a classmate or coworker becomes a friend from this affinity
-
-
-def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: SocializeParams) -> Plan:
-    return Plan(person=person_target(ctx, act, target))
 
 
 def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: SocializeParams, r: random.Random) -> dict[str, Any]:
@@ -44,4 +40,4 @@ def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: SocializeParams,
     return out
 
 
-SPECIAL = register(Special("socialize", apply, plan, SocializeParams))
+SPECIAL = register(Special("socialize", apply, plan_with_person, SocializeParams))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..content import Activity
 from ..ctx import Ctx
 from ..errors import NotAllowed, PersonNotFound, UnknownTarget
+from ..special_registry import Plan
 from ..state import Person
 
 
@@ -20,3 +21,8 @@ def person_target(ctx: Ctx, act: Activity, target: str | None) -> Person | None:
     if act.target_relations and p.relation not in act.target_relations:
         raise UnknownTarget(f"{act.name} is not something to do with your {p.relation}", person_id=target)
     return p
+
+
+def plan_with_person(ctx: Ctx, at: int, act: Activity, target: str | None, params: object) -> Plan:
+    """The plan of a special done with an optional person (a date, socializing, a family visit)."""
+    return Plan(person=person_target(ctx, act, target))

@@ -9,16 +9,12 @@ from ..content import Activity
 from ..ctx import Ctx
 from ..people import change_affinity
 from ..special_registry import Params, Plan, Special, register
-from .targets import person_target
+from .targets import plan_with_person
 
 
 class VisitFamilyParams(Params):
     one_affinity: float  # affinity gained by the one relative visited
     all_affinity: float  # affinity gained by each parent and sibling when nobody is named
-
-
-def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: VisitFamilyParams) -> Plan:
-    return Plan(person=person_target(ctx, act, target))
 
 
 def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: VisitFamilyParams, r: random.Random) -> dict[str, Any]:
@@ -29,4 +25,4 @@ def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: VisitFamilyParam
     return {"visited": [p.id for p in family]}
 
 
-SPECIAL = register(Special("visit_family", apply, plan, VisitFamilyParams))
+SPECIAL = register(Special("visit_family", apply, plan_with_person, VisitFamilyParams))

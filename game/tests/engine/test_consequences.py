@@ -10,7 +10,6 @@ from game.engine import (
     YEAR,
     Job,
     NotAllowed,
-    PendingQuestion,
     advance_settling,
     apply_activity,
     apply_choice,
@@ -18,6 +17,7 @@ from game.engine import (
 from game.engine.ctx import Ctx
 from game.engine.death import _frailty
 from game.engine.people import change_affinity
+from game.tests.questions import pending
 
 
 def test_gains_shrink_above_the_soft_cap(content, life):
@@ -73,20 +73,8 @@ def test_a_sentence_is_a_life_state_until_release(content, life):
     state = life(46, 30)
     state.job = Job("retail", 0, "Clerk", 30_000, 50.0, 0, 0, "Shop")
     state.flags.append("arrested")
-    court = content.events["adult_court_date"]
-    state.pending.append(
-        PendingQuestion(
-            id=state.new_id("q"),
-            template=court.id,
-            created_at=state.clock,
-            expires_at=state.clock + YEAR,
-            default=court.default,
-            text=court.text,
-            choices=[{"id": c.id, "text": c.text} for c in court.choices],
-            major=True,
-        )
-    )
-    jailed, events = apply_choice(state, state.clock, state.pending[-1].id, "guilty", content)
+    court = pending(content, state, "adult_court_date")
+    jailed, events = apply_choice(state, state.clock, court.id, "guilty", content)
     assert jailed.job is None and "in_prison" in jailed.flags and "criminal_record" in jailed.flags
     assert jailed.prison_until == jailed.clock + 2 * YEAR
     assert any(e.data.get("text") == "You were sentenced to 2 years in prison." for e in events)

@@ -14,7 +14,6 @@ from game.engine import (
     Job,
     LifeState,
     NotAllowed,
-    PendingQuestion,
     advance,
     apply_activity,
     apply_choice,
@@ -22,6 +21,7 @@ from game.engine import (
     expire_held,
     new_life,
 )
+from game.tests.questions import pending
 
 from .conftest import aged
 
@@ -117,20 +117,7 @@ def test_inputs_in_advance_equal_caller_applying_between_advances(content, seed,
 def _held(content, seed: int) -> LifeState:
     """A life of 18 held by the college decision (a major one), raised at its clock."""
     state = _base(content, 3, seed, False, energy=40.0)
-    tpl = content.events["college_decision"]
-    state.pending.append(
-        PendingQuestion(
-            id=state.new_id("q"),
-            template=tpl.id,
-            created_at=state.clock,
-            expires_at=state.clock + 10 * YEAR,
-            default=tpl.default,
-            text=tpl.text,
-            choices=[{"id": c.id, "text": c.text} for c in tpl.choices],
-            major=True,
-            window_real_hours=24,
-        )
-    )
+    pending(content, state, "college_decision", expires_at=state.clock + 10 * YEAR, window_real_hours=24)
     return state
 
 
