@@ -138,6 +138,8 @@ def test_other_players_event_is_not_found(make_player):
     live.arrive(a.pk)
     live.arrive(b.pk)
     question = with_pending_question(a.pk)
+    # question ids count per life: b's own first question may carry the same id; b has none waiting
+    Character.objects.filter(current_of_id=b.pk).update(state={**state_of(b.pk), "pending": []})
     before = state_of(b.pk)
     with pytest.raises(GameError) as err:
         play.choose(player_id=b.pk, event_id=question.id, choice=question.default)
