@@ -45,6 +45,7 @@ from wsload import (
     give_life,
     latency_summary,
     open_conn,
+    paced_pings,
     prepared_game,
     profiled,
     sign_in_players,
@@ -281,12 +282,18 @@ async def measure(args: argparse.Namespace, port: int, server_pid: int, prep: di
     tally.exhausted = 0
     out["skip1"] = tally.figures(tally.ok / elapsed, cpu_ms)
 
-    # other sockets' ping while `--skips-in-flight` week skips run (each skip loop its own players)
+    # other sockets' ping, at a player's pace, on the idle server and then while `--skips-in-flight`
+    # week skips run (each skip loop its own players)
     spare = conns[len(slots) * args.skip_players : len(conns) - args.seq_skips]
     loops = [spare[i :: args.skips_in_flight] for i in range(args.skips_in_flight)]
     pingers = [s[0] for s in slots]
+    rate = args.ping_rate
+    print(f"ping on {len(pingers)} sockets, {rate:g} a second each, idle server ({args.duration:g} s)", flush=True)
+    latencies, wrong = await paced_pings(pingers, per_second=rate, duration=args.duration)
+    out["paced_idle"] = latency_summary(latencies)
+    out["paced_idle"].update(rps=len(latencies) / args.duration, errors=[], error_count=wrong)
     print(
-        f"ping on {len(pingers)} sockets while {args.skips_in_flight} week skips are in flight "
+        f"the same while {args.skips_in_flight} week skips are in flight "
         f"({len(spare)} players, at most {args.skips_per_player} skips each)",
         flush=True,
     )
@@ -295,13 +302,13 @@ async def measure(args: argparse.Namespace, port: int, server_pid: int, prep: di
     background = asyncio.gather(
         *(slot_loop(loop, chunk, args.skips_per_player, skip, skipping, skipped) for chunk in loops)
     )
-    run = await closed_loop(pingers, warmup=args.warmup, duration=args.duration, keep_open=True)
+    await asyncio.sleep(args.warmup)  # the skips under way before the pings are counted
+    with profiled(server_pid, spy and spy / "ping_under_skips.txt"):
+        latencies, wrong = await paced_pings(pingers, per_second=rate, duration=args.duration)
     skipping.stop_at = 0  # the skip loops stop after their current skip
     await background
-    out["ping_under_skips"] = latency_summary(run.latencies)
-    out["ping_under_skips"].update(
-        rps=len(run.latencies) / args.duration, errors=run.errors, error_count=run.error_count
-    )
+    out["ping_under_skips"] = latency_summary(latencies)
+    out["ping_under_skips"].update(rps=len(latencies) / args.duration, errors=[], error_count=wrong)
     out["skip_under_ping"] = skipping.figures(0.0, 0.0)
     await asyncio.sleep(0.5)  # let the last `u` pushes (0.1 s batching) go out before the sockets close
     for conn in conns:
@@ -348,9 +355,14 @@ def report(args: argparse.Namespace, prep: dict, out: dict, problems: list[str],
         print(f"database check FAILED: {problem}")
     if not problems:
         print("database check: one purchase row per successful reply, every balance = the sum of its ledger rows")
-    idle, busy = ping["p99_ms"], out["ping_under_skips"]["p99_ms"]
+    idle, busy = out["paced_idle"]["p99_ms"], out["ping_under_skips"]["p99_ms"]
     ratio = busy / idle if idle else float("nan")
     skip_p = out["skip_under_ping"]
+    failed = failed or bool(out["paced_idle"]["error_count"] or out["ping_under_skips"]["error_count"])
+    print(
+        f"ping ({len(prep['players']) and args.concurrency} sockets, {args.ping_rate:g}/s each) p50 "
+        f"{out['paced_idle']['p50_ms']:.2f} ms idle, {out['ping_under_skips']['p50_ms']:.2f} ms with skips in flight"
+    )
     print(
         f"ping p99 with {args.skips_in_flight} week skips in flight: {busy:.2f} ms against {idle:.2f} ms idle = "
         f"{ratio:.1f}x (target <= 3x) -> {'met' if ratio <= 3 else 'MISSED'}; those skips: {skip_p['n']} done, "
@@ -382,6 +394,7 @@ def main() -> None:
     parser.add_argument("--skips-per-player", type=int, default=3, help="at most the limit's burst (5)")
     parser.add_argument("--seq-skips", type=int, default=100, help="week skips one at a time (other players)")
     parser.add_argument("--skips-in-flight", type=int, default=10, help="week skips running beside the ping")
+    parser.add_argument("--ping-rate", type=float, default=5.0, help="pings a second per socket beside the skips")
     parser.add_argument("--py-spy", metavar="DIR", help="record py-spy samples of the server per phase into DIR")
     parser.add_argument("--diamonds", type=int, default=100_000, help="diamonds granted to each player")
     parser.add_argument("--age-years", type=int, default=20, help="the lives' game age")

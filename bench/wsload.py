@@ -335,6 +335,33 @@ async def closed_loop(
     return run
 
 
+async def paced_pings(conns: list[Conn], *, per_second: float, duration: float) -> tuple[list[float], int]:
+    """Each socket sends `ping` `per_second` times a second (staggered), the way players' clients
+    ping, not as fast as the server answers: (round trips in seconds, wrong replies). A saturating
+    closed loop measures how the CPU is shared; this measures what a player waits."""
+    loop = asyncio.get_running_loop()
+    latencies: list[float] = []
+    wrong = 0
+    interval = 1.0 / per_second
+
+    async def one(index: int, conn: Conn) -> None:
+        nonlocal wrong
+        await asyncio.sleep(index * interval / len(conns))
+        end = time.perf_counter() + duration
+        count = 0
+        while (began := time.perf_counter()) < end:
+            sent, got, payload = await conn.timed_call(loop, f'{{"type":"ping","id":"paced-{count}"}}')
+            count += 1
+            if b'"ok":true' in payload:
+                latencies.append(got - sent)
+            else:
+                wrong += 1
+            await asyncio.sleep(max(0.0, interval - (time.perf_counter() - began)))
+
+    await asyncio.gather(*(one(i, c) for i, c in enumerate(conns)))
+    return latencies, wrong
+
+
 # --------------------------------------------------------------------------------------------
 # Processes
 # --------------------------------------------------------------------------------------------
@@ -580,7 +607,20 @@ def profiled(pid: int, out: Path | None, rate: int = 250) -> Iterator[None]:
         yield
         return
     spy = subprocess.Popen(
-        [str(BIN / "py-spy"), "record", "-p", str(pid), "-r", str(rate), "-f", "raw", "-o", str(out), "--nonblocking"],
+        [
+            str(BIN / "py-spy"),
+            "record",
+            "-p",
+            str(pid),
+            "-r",
+            str(rate),
+            "-f",
+            "raw",
+            "--threads",
+            "-o",
+            str(out),
+            "--nonblocking",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

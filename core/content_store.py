@@ -12,10 +12,19 @@ from typing import Any, Generic, TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+from core import heap
 from core.models import ContentDocument
 
 T = TypeVar("T")
 Row = tuple[str, str, Any]  # (kind, key, data)
+
+_STORES: list["ContentStore[Any]"] = []
+
+
+def warm_all() -> None:
+    """Build every store's object now (a server starting), not on the first player's request."""
+    for store in _STORES:
+        store.current()
 
 
 class ContentStore(Generic[T]):
@@ -36,6 +45,7 @@ class ContentStore(Generic[T]):
         self.read_files = read_files
         self.version_key = f"content-version:{name}"
         self._cached: tuple[Any, T] | None = None
+        _STORES.append(self)
 
     def rows(self) -> list[Row]:
         return list(self.model._default_manager.values_list("kind", "key", "data"))
@@ -50,7 +60,10 @@ class ContentStore(Generic[T]):
         if version is None:
             self.bump()
             version = cache.get(self.version_key)
+        replaced = self._cached is not None
         self._cached = (version, built)
+        if replaced:
+            heap.resettle()  # the old content may go; the new one joins the long-lived heap
         return built
 
     def bump(self) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
+from core import heap
+from core.content_store import warm_all
 from core.jobs import periodic_jobs
 from core.outages import is_outage
 from core.reporting import report_exception
@@ -42,6 +44,16 @@ async def _job_loop() -> None:
         await asyncio.sleep(max(0.05, min(next_run.values()) - time.monotonic()))
 
 
+def _warm_up() -> None:
+    """Load the content before the first player needs it, then settle the heap (core/heap.py).
+    A database that is not there yet is no reason not to start: the first request loads it."""
+    try:
+        warm_all()
+    except Exception as exc:
+        logger.warning("content not loaded at start-up (%s): loaded on first use", type(exc).__name__)
+    heap.settle()
+
+
 async def lifespan(scope: dict, receive: Any, send: Any) -> None:
     """ASGI lifespan: start the embedded job loop (when configured). The sockets' heartbeat is
     core/ws/watch.py, started by the first socket."""
@@ -49,6 +61,7 @@ async def lifespan(scope: dict, receive: Any, send: Any) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            await sync_to_async(_warm_up, thread_sensitive=False)()
             if settings.RUN_JOBS_IN_PROCESS:
                 tasks.append(asyncio.create_task(_job_loop()))
                 logger.info("periodic jobs run in this process: %s", ", ".join(periodic_jobs()))

@@ -212,6 +212,9 @@ GAME_TICK_SECONDS = env.float("GAME_TICK_SECONDS", default=10.0)
 GAME_OFFLINE_LIFE_DAYS = env.int("GAME_OFFLINE_LIFE_DAYS", default=7)
 GAME_OFFLINE_QUEUE_MAX = env.int("GAME_OFFLINE_QUEUE_MAX", default=1000)
 GAME_OFFLINE_QUEUE_DAYS = env.int("GAME_OFFLINE_QUEUE_DAYS", default=7)
+# Worker processes per server process for long engine runs (time skips): off the sockets' GIL
+# (game/services/engine_pool.py). 0 runs them on the server's own threads.
+GAME_ENGINE_PROCESSES = env.int("GAME_ENGINE_PROCESSES", default=2)
 
 # --- Stores (docs/economy.md). The stores this server sells diamonds through (each needs its settings).
 STORES = env.list("STORES", default=["apple", "google"])

@@ -25,7 +25,7 @@ def channel_layers(redis_url: str, prefix: str = "baolife") -> dict[str, Any]:
                 "CONFIG": {"hosts": [redis_url], "capacity": 1500, "expiry": 30, "prefix": f"{prefix}:asgi"},
             }
         }
-    return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return {"default": {"BACKEND": "core.ws.memory_layer.SweepingInMemoryChannelLayer"}}
 
 
 def celery_settings(redis_url: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, get_args
 
@@ -398,6 +398,8 @@ class Content:
     stage_ages: tuple[tuple[int, str], ...]
     specials: Mapping[str, Params]  # each special activity's numbers, validated by its own model
     digest: str  # sha256 of the canonical input, so callers can tell content versions apart
+    # the canonical input itself (JSON), so another process can rebuild the same content (engine_pool)
+    source: str = field(default="", repr=False, compare=False)
 
     @property
     def jobs(self) -> list[tuple[Track, JobLevel]]:
@@ -472,7 +474,13 @@ class Content:
             stage_ages=tuple((s.min_age, s.id) for s in cfg.stages),
             specials=MappingProxyType(special_params),
             digest=hashlib.sha256(canonical.encode()).hexdigest(),
+            source=canonical,
         )
+
+    @classmethod
+    def from_source(cls, source: str) -> Content:
+        """Rebuild content from another's `source` (the same digest, validated again)."""
+        return cls.from_dicts(**json.loads(source))
 
 
 # ---- validation helpers --------------------------------------------------------------------------------------------

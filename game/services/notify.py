@@ -20,6 +20,25 @@ def worth_pushing(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]  # a death closes every open question
 
 
+def told_in_reply(events: list[dict[str, Any]], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Of a span the reply already tells (a time skip's summary and `player`), what is still pushed
+    one by one: the questions still open at its end, and each changed person once, as they are now.
+    A week skip runs 7 game years: its hundreds of messages belong in the summary, not in pushes."""
+    open_ids = {q["id"] for q in after.get("pending", [])}
+    last_change: dict[str, dict[str, Any]] = {}
+    kept: list[dict[str, Any]] = []
+    for ev in events:
+        if ev["kind"] == "question" and ev["data"].get("event_id") in open_ids:
+            kept.append(ev)
+        elif ev["kind"] == "person_changed":
+            last_change[ev["data"]["person"]["id"]] = ev
+    people = {p["id"]: p for p in after.get("people", [])}
+    for person_id, ev in last_change.items():
+        now_person = people.get(person_id, ev["data"]["person"])
+        kept.append({**ev, "data": {**ev["data"], "person": now_person}})
+    return kept
+
+
 def event_pushes(character: Character, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One push per engine event (same order and length as `events`)."""
     return [wire.event_push(character, ev) for ev in events]
@@ -36,12 +55,16 @@ def deliver(
     online: bool | None = None,
     outbox: list[tuple[int, dict[str, Any]]] | None = None,
     offline_outbox: list[offline.Kept] | None = None,
+    summarized: int = 0,
 ) -> None:
     """Push `u` and the events to an online player; keep the events for an offline one.
 
     With `outbox` / `offline_outbox`, pushes are appended there for the caller to send or keep
-    in one go (the tick).
+    in one go (the tick). The last `summarized` events are told in the reply that caused them
+    (`told_in_reply`).
     """
+    if summarized:
+        events = events[:-summarized] + told_in_reply(events[-summarized:], after)
     events = worth_pushing(events)
     pushes = event_pushes(character, events)
     if online is None:

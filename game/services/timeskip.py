@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from game import engine, narrate
 from game.models import Character
-from game.services import clock, life
+from game.services import clock, engine_pool, life
 from game.services import content as content_service
 
 MAX_REAL_SECONDS = 7 * 24 * 3600  # the one-week cap, in real waiting
@@ -40,7 +40,7 @@ def game_span(real_seconds: int) -> int:
 def _until_next_question(state: engine.LifeState, content: engine.Content, limit: int) -> int:
     """Game seconds to the next question raised (at most `limit`): the span is run once to find it;
     the engine replays it exactly when the skip runs to that moment (split-invariance)."""
-    _, events = engine.advance(state, state.clock, state.clock + limit, [], content)
+    _, events = engine_pool.advance(state, state.clock, state.clock + limit, [], content)
     asked = [ev.at for ev in events if ev.kind == "question"]
     return max(1, min(asked) - state.clock) if asked else limit
 
@@ -72,12 +72,19 @@ def skip_time(
     wanted = game_span(real_seconds)
     span = _until_next_question(state, content, wanted) if until_next_event else wanted
     start_state = state
-    state, events = engine.advance(state, state.clock, state.clock + span, [], content)
+    # the long run goes to a worker process: on this thread it would hold the GIL every socket needs
+    state, events = engine_pool.advance(state, state.clock, state.clock + span, [], content)
     # a life that ends inside the skip used only the time up to its death: the rest is given back
     skipped = (state.died_at or state.clock) - start_state.clock if state.dead else state.clock - start_state.clock
     character.anchor_game += skipped  # the clock stays ahead by what was bought
     life.save(
-        character=character, before=before, state=state, events=caught + events, now=now, extra_fields=("anchor_game",)
+        character=character,
+        before=before,
+        state=state,
+        events=caught + events,
+        now=now,
+        extra_fields=("anchor_game",),
+        summarized=len(events),  # the reply's summary tells them
     )
     held = state.held_by
     event_dicts = [ev.to_dict() for ev in events]

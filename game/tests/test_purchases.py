@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Player
 from core.errors import GameError
 from core.testing import run_concurrently
-from game.models import Character
+from game.models import Character, OfflineEvent, Person
 from game.services import live, purchases
 from game.tests import play
 from game.tests.factories import CharacterFactory
@@ -137,6 +137,26 @@ def test_time_skip_runs_the_engine_and_logs_summary(rich_player, skip, price, se
     assert reply["refunded"] == 0 and reply["stopped_for"] is None
     log = TimeSkipPurchase.objects.get()
     assert (log.skip_type, log.price, log.skipped_seconds, log.summary) == (skip, price, seconds, reply["summary"])
+
+
+@pytest.mark.django_db
+def test_a_week_skip_tells_its_years_in_the_summary_not_in_hundreds_of_pushes(rich_player):
+    reply = play.purchase_time_skip(player_id=rich_player.pk, skip_type="week")  # 7 game years
+    assert len(reply["summary"]) >= 3
+    pushes = list(OfflineEvent.objects.filter(player_id=rich_player.pk).values_list("push", flat=True))
+    open_ids = {q["event_id"] for q in reply["player"]["character"]["pending_events"]}
+    assert {p["type"] for p in pushes} <= {"questionEvent", "personObject", "u"}  # no messageEvent per event
+    assert {p["event_id"] for p in pushes if p["type"] == "questionEvent"} <= open_ids
+    people = [p["id"] for p in pushes if p["type"] == "personObject"]
+    assert len(people) == len(set(people))  # each changed person once, as they are now
+    now_people = {p["id"]: p for p in reply["player"]["character"]["people"]}
+    assert all(p["age"] == now_people[p["id"]]["age"] for p in pushes if p["type"] == "personObject")
+    assert people  # seven years change someone
+    state_people = Character.objects.get(current_of_id=rich_player.pk).state["people"]
+    mirrored = {r.person_id: r for r in Person.objects.filter(character__current_of_id=rich_player.pk)}
+    assert {p["id"]: (p.get("age", 0), p) for p in state_people} == {
+        k: (r.age_years, r.data) for k, r in mirrored.items()
+    }  # the admin's mirror of the people follows them through the years
 
 
 @pytest.mark.django_db
