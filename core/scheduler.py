@@ -3,6 +3,7 @@
 import asyncio
 import importlib
 import logging
+import sys
 import time
 from typing import Any
 
@@ -52,6 +53,9 @@ def _warm_up() -> None:
     except Exception as exc:
         logger.warning("content not loaded at start-up (%s): loaded on first use", type(exc).__name__)
     heap.settle()
+    # a thread running Python (a skip's database work) keeps the GIL up to this long before the event
+    # loop gets it back: Python's 5 ms is a socket's whole reply time several times over
+    sys.setswitchinterval(settings.SERVER_SWITCH_INTERVAL_SECONDS)
 
 
 async def lifespan(scope: dict, receive: Any, send: Any) -> None:

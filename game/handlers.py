@@ -122,7 +122,8 @@ def get_job_board(ctx: Context, params: NoParams) -> dict[str, Any]:
 
 @verb("apply_for_job", ApplyForJobParams)
 def apply_for_job(ctx: Context, params: ApplyForJobParams) -> dict[str, Any]:
-    """Not in PROTOCOL.md v1: apply from the job board; leaving a job for it is never silent."""
+    """Not in PROTOCOL.md v1: apply from the job board: the employer invites to an interview (a
+    `questionEvent`; the answer decides, with smarts, looks and schooling). Leaving a job is never silent."""
     done = actions.apply_for_job(player_id=ctx.player_id, track=params.track, leave_current=params.leave_current)
     return {"player": player_object(ctx.player_id, done.character), "events": done.events}
 

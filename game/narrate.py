@@ -43,6 +43,11 @@ def milestone(data: dict[str, Any]) -> str:
     if name == "hired":
         salary = money(int(data.get("salary", 0)))
         return f"You were hired as {data.get('title')} at {data.get('employer')} ({salary} a year)."
+    if name == "raise":
+        return (
+            f"A raise at {data.get('employer')}: +{money(int(data.get('amount', 0)))}, "
+            f"now {money(int(data.get('salary', 0)))} a year."
+        )
     if name == "promotion":
         return f"Promoted to {data.get('title')}: {money(int(data.get('salary', 0)))} a year."
     if name == "became_ceo":

@@ -40,10 +40,16 @@ class LifeReport:
     activities: int = 0
 
 
+HOME = "house"  # what a sensible player buys to stop paying rent
+
+
 def _score(effects: Effects) -> float:
     """How good an outcome looks to a sensible player (health first, money in thousands)."""
-    return (1.5 * effects.health + effects.happiness + effects.smarts + 0.5 * effects.looks + effects.money / 1000) - (
-        1000 if effects.die else 0
+    interview = 60 * (effects.interview or 0)  # a job is worth a good answer
+    return (
+        (1.5 * effects.health + effects.happiness + effects.smarts + 0.5 * effects.looks + effects.money / 1000)
+        - (1000 if effects.die else 0)
+        + interview
     )
 
 
@@ -82,6 +88,10 @@ def _activities(content: Content, state: engine.LifeState, rng: random.Random) -
     working_age = state.age >= 18 and not state.retired and state.education.stage == "none"
     if working_age and state.job is None and "apply_job" in acts:
         plan.append("apply_job")  # a job in the field studied, else the best paid open one (_job_target)
+    home = content.items.get(HOME)
+    owns_home = any(content.items[a["item"]].category == "property" for a in state.assets if a["item"] in content.items)
+    if home and "shop" in acts and state.age >= 25 and not owns_home and state.money >= 1.5 * home.price:
+        plan.append("shop")  # a home of one's own, once it is affordable: no more rent
     if state.job is not None and "work_overtime" in acts and rng.random() < 0.5:
         plan.append("work_overtime")  # ambitious now and then
     ok = [
@@ -142,7 +152,9 @@ def _check_in(
         for activity in _activities(content, state, rng):
             try:
                 at = max(state.clock, state.busy_until)  # one after the other within the check-in
-                target = _job_target(content, state) if activity == "apply_job" else None
+                target = (
+                    _job_target(content, state) if activity == "apply_job" else HOME if activity == "shop" else None
+                )
                 state, events = engine.apply_activity(state, at, activity, content, target=target)
             except engine.EngineError:
                 continue

@@ -215,6 +215,8 @@ GAME_OFFLINE_QUEUE_DAYS = env.int("GAME_OFFLINE_QUEUE_DAYS", default=7)
 # Worker processes per server process for long engine runs (time skips): off the sockets' GIL
 # (game/services/engine_pool.py). 0 runs them on the server's own threads.
 GAME_ENGINE_PROCESSES = env.int("GAME_ENGINE_PROCESSES", default=2)
+# How long a server thread may hold the GIL while another waits (core/scheduler.py; Python's is 5 ms).
+SERVER_SWITCH_INTERVAL_SECONDS = env.float("SERVER_SWITCH_INTERVAL_SECONDS", default=0.001)
 
 # --- Stores (docs/economy.md). The stores this server sells diamonds through (each needs its settings).
 STORES = env.list("STORES", default=["apple", "google"])

@@ -39,3 +39,18 @@ def test_content_replaced_after_settling_is_freed(settled_process):
     content_service.current()  # rebuilt: the store settles again
     assert gone() is None  # unfrozen and collected, not kept for ever
     assert gc.get_freeze_count() > 1000
+
+
+def test_a_server_starting_loads_the_content_and_settles(settled_process, settings, db):
+    import sys
+
+    from core import scheduler
+
+    before = sys.getswitchinterval()
+    try:
+        scheduler._warm_up()
+        assert sys.getswitchinterval() == settings.SERVER_SWITCH_INTERVAL_SECONDS
+        assert heap._settled and gc.get_freeze_count() > 1000
+        assert content_service.STORE._cached is not None  # loaded before the first player asks
+    finally:
+        sys.setswitchinterval(before)

@@ -2,12 +2,62 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from .content import EDU_RANK, JobLevel, Track
 from .ctx import Ctx
 from .people import add_person
+from .questions import raise_system
 from .rules import unmet
+from .special_registry import Params
 from .state import Job
-from .timeline import YEAR, weekday
+from .timeline import DAY, YEAR, weekday
+
+
+class HiringParams(Params):
+    """The odds of being hired (config.yaml `specials.apply_job`)."""
+
+    base_chance: float = Field(ge=0, le=1)  # at 50 smarts, 50 looks and no schooling
+    smarts_divisor: float = Field(gt=0)  # the chance rises 1/divisor per point of smarts above 50
+    looks_divisor: float = Field(gt=0)
+    per_education_rank: float = Field(ge=0)  # added per rank of the highest school finished
+
+
+def hire_chance(ctx: Ctx, params: HiringParams) -> float:
+    s = ctx.s
+    chance = params.base_chance + (s.smarts - 50) / params.smarts_divisor + (s.looks - 50) / params.looks_divisor
+    return chance + params.per_education_rank * EDU_RANK[s.education.highest]
+
+
+def interviewing_for(ctx: Ctx) -> str | None:
+    """The track of a job interview still waiting for the player's answer."""
+    return next((q.track for q in ctx.s.pending if q.track), None)
+
+
+def invite_to_interview(ctx: Ctx, at: int, track_id: str) -> str | None:
+    """Raise the job interview question for `track_id`; its id, or None when content has no interview."""
+    event = ctx.c.config.career.interview_event
+    if event is None or event not in ctx.c.events:
+        return None
+    track = ctx.c.tracks[track_id]
+    employer = ctx.rng(at, f"employer:{track_id}").choice(track.employers)
+    q = raise_system(ctx, at, event, name=f"{track.levels[0].title} at {employer}", track=track_id)
+    return q.id if q else None
+
+
+def decide_interview(ctx: Ctx, at: int, track_id: str, answer: float) -> bool:
+    """The employer's decision after the interview: the hiring odds plus what the answer was worth."""
+    track = ctx.c.tracks.get(track_id)
+    params = ctx.c.specials.get("apply_job")
+    if track is None or not isinstance(params, HiringParams) or ctx.s.dead:
+        return False
+    if not qualifies(ctx, track, track.levels[0]):
+        ctx.emit("message", at, topic="rejected", text=f"{track.name}: you no longer qualify for the job.")
+        return False
+    if ctx.rng(at, f"interview:{track_id}").random() < hire_chance(ctx, params) + answer:
+        return hire(ctx, at, track_id)
+    ctx.emit("message", at, topic="rejected", text=f"{track.name}: after the interview they went with someone else.")
+    return False
 
 
 def qualifies(ctx: Ctx, track: Track, level: JobLevel) -> bool:
@@ -137,8 +187,25 @@ def payday(ctx: Ctx, t: int) -> None:
     ctx.emit("payday", t, amount=amount, source=source, balance=s.money)
 
 
+def _yearly_raise(ctx: Ctx, t: int) -> None:
+    """On each anniversary of the job (the first review after it), a raise by performance."""
+    job = ctx.s.job
+    cfg = ctx.c.config.career
+    assert job is not None
+    years = (t - job.hired_at) // YEAR
+    if years < 1 or (t - cfg.review_every_days * DAY - job.hired_at) // YEAR >= years:
+        return
+    rule = next((r for r in cfg.raises if job.performance >= r.from_performance), None)
+    if rule is None or rule.percent <= 0:
+        return
+    amount = int(job.salary * rule.percent / 100)
+    job.salary += amount
+    ctx.milestone("raise", t, title=job.title, employer=job.employer, amount=amount, salary=job.salary, years=years)
+
+
 def review(ctx: Ctx, t: int) -> None:
-    """Monthly: promote when performance, years in level and education allow; fire on poor performance."""
+    """Monthly: promote when performance, years in level and education allow; fire on poor performance;
+    a raise on each anniversary of the job."""
     s = ctx.s
     job = s.job
     if job is None:
@@ -146,6 +213,7 @@ def review(ctx: Ctx, t: int) -> None:
     if job.performance < ctx.c.config.career.fire_below:
         fire(ctx, t)
         return
+    _yearly_raise(ctx, t)
     track = ctx.c.tracks.get(job.track)
     if track is None or job.level + 1 >= len(track.levels):
         return
@@ -158,7 +226,7 @@ def review(ctx: Ctx, t: int) -> None:
     ):
         job.level += 1
         job.title = nxt.title
-        job.salary = nxt.salary
+        job.salary = max(nxt.salary, job.salary)  # raises already above the new level's pay are kept
         job.level_since = t
         job.performance = round(max(40.0, job.performance - 20), 2)
         s.bump("promotions")

@@ -55,6 +55,9 @@ class Effects(_Model):
     major: str | None = None
     drop_out: bool = False
     hire: str | None = None  # track id: hired at its entry level if qualified
+    # a job interview's answer (the `job_interview` question apply_job raises): added to the hiring
+    # chance of the job applied for, then the employer decides
+    interview: float | None = Field(default=None, ge=-1, le=1)
     quit_job: bool = False
     retire: bool = False
     relation_change: Relation | None = None  # the subject becomes this (partner -> spouse = marriage)
@@ -251,10 +254,18 @@ class SchoolCfg(_Model):
     attendance_base: float = 0.8
 
 
+class Raise(_Model):
+    from_performance: float = Field(ge=0, le=100)
+    percent: float = Field(ge=0, le=50)
+
+
 class CareerCfg(_Model):
     payday_every_days: int = Field(default=14, gt=0)
     review_every_days: int = Field(default=30, gt=0)
     fire_below: float = 15
+    # on each anniversary of a job: the first rule whose performance is reached sets the raise
+    raises: tuple[Raise, ...] = ()
+    interview_event: str | None = None  # the question applying raises (None: hired or not at once)
     min_work_age: int = 16
     min_retirement_age: int = 55
     mandatory_retirement_age: int = 72
@@ -265,6 +276,9 @@ class CareerCfg(_Model):
 class BillsCfg(_Model):
     start_age: int = 18
     monthly_living: int = 900
+    rent_per_month: int = Field(default=0, ge=0)  # paid until the life owns a home (an asset of `home_category`)
+    home_category: str = "property"
+    lifestyle_share: float = Field(default=0.0, ge=0, le=1)  # of the month's pay (or pension): richer lives spend more
     per_child: int = 250
     tuition_per_month: dict[Literal["college", "graduate"], int] = Field(default_factory=dict)
 
@@ -551,6 +565,14 @@ def _cross_check(
             raise ContentError(f"{src['events']}: entry {e.id!r}: follow_up names unknown event {e.follow_up!r}")
     if cfg.first_questions and cfg.first_questions not in evs:
         raise ContentError(f"{src['config']}: first_questions names unknown event {cfg.first_questions!r}")
+    interview = cfg.career.interview_event
+    if interview is not None:
+        if interview not in evs:
+            raise ContentError(f"{src['config']}: career.interview_event names unknown event {interview!r}")
+        if evs[interview].random:
+            raise ContentError(
+                f"{src['events']}: entry {interview!r}: an interview is raised by applying: random: false"
+            )
     for key in ("college", "graduate_school"):
         eid = getattr(cfg.system_events, key)
         if eid not in evs:

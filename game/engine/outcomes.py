@@ -16,7 +16,9 @@ from .state import PendingQuestion, Person
 _STATS = ("health", "happiness", "smarts", "looks")
 
 
-def apply_effects(ctx: Ctx, at: int, eff: Effects, subject: Person | None, purpose: str) -> dict[str, Any]:
+def apply_effects(
+    ctx: Ctx, at: int, eff: Effects, subject: Person | None, purpose: str, question: PendingQuestion | None = None
+) -> dict[str, Any]:
     """Apply one outcome; returns what actually changed, for the event payload."""
     s = ctx.s
     changed: dict[str, Any] = {}
@@ -59,6 +61,8 @@ def apply_effects(ctx: Ctx, at: int, eff: Effects, subject: Person | None, purpo
         changed["hired"] = career.hire(ctx, at, eff.hire)
     if eff.retire:
         career.retire(ctx, at)
+    if eff.interview is not None and question is not None and question.track:
+        changed["hired"] = career.decide_interview(ctx, at, question.track, eff.interview)
     married = any(p.alive and p.relation == "spouse" and p is not subject for p in s.people)
     if eff.relation_change == "spouse" and married:
         ctx.emit("message", at, topic="already_married", text="You are already married.")
@@ -104,7 +108,7 @@ def resolve(ctx: Ctx, at: int, q: PendingQuestion, choice_id: str, *, by: str) -
         text=ctx.fmt(outcome.text, name=name),
         effects={},
     )
-    ev.data["effects"] = apply_effects(ctx, at, outcome.effects, subject, f"question:{q.id}")
+    ev.data["effects"] = apply_effects(ctx, at, outcome.effects, subject, f"question:{q.id}", q)
     if tpl is not None and tpl.follow_up and not s.dead:
         raise_system(ctx, at, tpl.follow_up)
 

@@ -37,7 +37,11 @@ def eligible(ctx: Ctx, tpl: EventTemplate, t: int) -> bool:
     return unmet(s, tpl.requires) is None
 
 
-def raise_event(ctx: Ctx, t: int, tpl: EventTemplate) -> PendingQuestion | None:
+def raise_event(
+    ctx: Ctx, t: int, tpl: EventTemplate, *, name: str | None = None, track: str | None = None
+) -> PendingQuestion | None:
+    """`name` fills {name} when the event is about something other than a person (a job interview's
+    job); `track` is the career track the question is about."""
     subject = _subject(ctx, tpl, t)
     if subject is False:
         return None
@@ -47,7 +51,8 @@ def raise_event(ctx: Ctx, t: int, tpl: EventTemplate) -> PendingQuestion | None:
     # the window in game time at the pace: a held clock does not move, so a major one never expires
     # in game time; the service ends its hold when the real window has passed (life.catch_up)
     ttl = tpl.ttl_hours * HOUR if tpl.ttl_hours else int(window * 3600 * ctx.c.config.pace)
-    name = subject.name if isinstance(subject, Person) else ""
+    if name is None:
+        name = subject.name if isinstance(subject, Person) else ""
     q = PendingQuestion(
         id=s.new_id("q"),
         template=tpl.id,
@@ -59,6 +64,7 @@ def raise_event(ctx: Ctx, t: int, tpl: EventTemplate) -> PendingQuestion | None:
         person_id=subject.id if isinstance(subject, Person) else None,
         major=tpl.major,
         window_real_hours=window,
+        track=track,
     )
     s.pending.append(q)
     s.recent[tpl.id] = t
@@ -66,12 +72,14 @@ def raise_event(ctx: Ctx, t: int, tpl: EventTemplate) -> PendingQuestion | None:
     return q
 
 
-def raise_system(ctx: Ctx, t: int, template_id: str) -> PendingQuestion | None:
+def raise_system(
+    ctx: Ctx, t: int, template_id: str, *, name: str | None = None, track: str | None = None
+) -> PendingQuestion | None:
     """Engine-driven questions (college, graduate school) that bypass the random roll but not the conditions."""
     tpl = ctx.c.events[template_id]
     if not eligible(ctx, tpl, t):
         return None
-    return raise_event(ctx, t, tpl)
+    return raise_event(ctx, t, tpl, name=name, track=track)
 
 
 def maybe_raise(ctx: Ctx, t: int) -> None:

@@ -175,7 +175,11 @@ def _bills(ctx: Ctx, t: int) -> None:
     if s.age < b.start_age:
         return
     kids = sum(1 for p in s.people if p.alive and p.relation == "child" and p.age < 18)
-    items = {"living": b.monthly_living}
+    income = s.job.salary if s.job is not None else s.pension if s.retired else 0
+    items = {"living": b.monthly_living + int(b.lifestyle_share * income / 12)}
+    owns_home = any(a["item"] in ctx.c.items and ctx.c.items[a["item"]].category == b.home_category for a in s.assets)
+    if b.rent_per_month and not owns_home:
+        items["rent"] = b.rent_per_month
     if kids:
         items["children"] = b.per_child * kids
     upkeep = sum(ctx.c.items[a["item"]].upkeep_per_month for a in s.assets if a["item"] in ctx.c.items)

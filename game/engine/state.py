@@ -145,6 +145,7 @@ class PendingQuestion:
     person_id: str | None = None
     major: bool = False  # holds the life's clock while pending
     window_real_hours: float = 0.0  # the real time the player has to answer (the service ends a hold by it)
+    track: str | None = None  # a job interview's career track
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -158,11 +159,13 @@ class PendingQuestion:
             "person_id": self.person_id,
             "major": self.major,
             "window_real_hours": self.window_real_hours,
+            "track": self.track,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PendingQuestion:
-        return cls(**{**d, "choices": [dict(c) for c in d["choices"]]})
+        known = {k: v for k, v in d.items() if k in _QUESTION_FIELDS}  # a newer process's keys are left out
+        return cls(**{**known, "choices": [dict(c) for c in d["choices"]]})
 
     def payload(self) -> dict[str, Any]:
         """The protocol's questionEvent body."""
@@ -340,3 +343,4 @@ class Input:
 
 
 _LIFE_FIELDS = frozenset(f.name for f in fields(LifeState))
+_QUESTION_FIELDS = frozenset(f.name for f in fields(PendingQuestion))

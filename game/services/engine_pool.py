@@ -2,8 +2,9 @@
 
 Why: the engine is pure Python; run on a thread of the server process it holds the GIL for tens of
 milliseconds at a time, and every socket of that process waits behind it (a `ping` beside 10 week
-skips took 10x its idle time). In a worker process it only costs CPU, and the workers run at a lower
-priority than the sockets' process (`os.nice`), so interactive replies come first.
+skips took 10x its idle time). In a worker process it only costs CPU, and the workers run in Linux's
+idle scheduling class (`SCHED_IDLE`; elsewhere at the lowest `nice`), so a socket's reply always
+preempts them: skips use the CPU the sockets leave (on a saturated box they wait).
 
 The engine is split-invariant and pure, so a run in a worker gives exactly what it gives here. A
 worker rebuilds the content once per version (it is sent only when the worker lacks that digest) and
@@ -31,7 +32,7 @@ from game.engine import special_registry
 
 log = logging.getLogger(__name__)
 
-WORKER_NICENESS = 10  # below the sockets' process: a skip may wait, a ping should not
+WORKER_NICENESS = 19  # where SCHED_IDLE is not available: a skip may wait, a ping should not
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -49,7 +50,10 @@ def _init_worker(special_modules: Sequence[str]) -> None:
     for name in special_modules:
         importlib.import_module(name)
     try:
-        os.nice(WORKER_NICENESS)
+        if hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        else:
+            os.nice(WORKER_NICENESS)
     except OSError:  # not allowed here: run at the same priority
         pass
 

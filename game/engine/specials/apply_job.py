@@ -1,29 +1,27 @@
-"""Applying for a job: a named career track, or any open one; hired by a chance that grows with smarts,
-looks and education."""
+"""Applying for a job: a named career track, or any open one. The employer invites to an interview
+(a question: the answer moves the odds, career.decide_interview); the odds grow with smarts, looks
+and education. Without an interview event in content, hired or not at once."""
 
 from __future__ import annotations
 
 import random
 from typing import Any
 
-from pydantic import Field
-
 from .. import career
-from ..content import EDU_RANK, Activity
+from ..content import Activity
 from ..ctx import Ctx
 from ..errors import NotAllowed, UnknownTarget
-from ..special_registry import Params, Plan, Special, register
+from ..special_registry import Plan, Special, register
 
-
-class ApplyJobParams(Params):
-    base_chance: float = Field(ge=0, le=1)  # at 50 smarts, 50 looks and no schooling
-    smarts_divisor: float = Field(gt=0)  # the chance rises 1/divisor per point of smarts above 50
-    looks_divisor: float = Field(gt=0)
-    per_education_rank: float = Field(ge=0)  # added per rank of the highest school finished
+ApplyJobParams = career.HiringParams
 
 
 def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: ApplyJobParams) -> Plan:
     s = ctx.s
+    waiting = career.interviewing_for(ctx)
+    if waiting is not None:
+        name = ctx.c.tracks[waiting].name if waiting in ctx.c.tracks else waiting
+        raise NotAllowed(f"First answer the interview for the {name} job that is waiting for you.")
     if target is not None:
         track = ctx.c.tracks.get(target)
         if track is None:
@@ -44,12 +42,12 @@ def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: ApplyJobP
 
 
 def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: ApplyJobParams, r: random.Random) -> dict[str, Any]:
-    s = ctx.s
     assert plan.pick is not None
     track = ctx.c.tracks[plan.pick]
-    chance = params.base_chance + (s.smarts - 50) / params.smarts_divisor + (s.looks - 50) / params.looks_divisor
-    chance += params.per_education_rank * EDU_RANK[s.education.highest]
-    if r.random() < chance:
+    interview = career.invite_to_interview(ctx, at, track.id)
+    if interview is not None:
+        return {"interview": interview, "track": track.id}
+    if r.random() < career.hire_chance(ctx, params):
         return {"hired": career.hire(ctx, at, track.id)}
     ctx.emit("message", at, topic="rejected", text=f"{track.name}: they went with another candidate.")
     return {"hired": False}

@@ -15,6 +15,7 @@ from game.engine import (
     UnknownTarget,
     apply_activity,
 )
+from game.tests.engine.jobs import apply_and_interview
 
 
 def test_insufficient_energy_refuses_and_changes_nothing(content, life):
@@ -73,7 +74,7 @@ def test_apply_job_eventually_hires_and_adds_coworkers(content, life):
     state.job = None
     for i in range(30):
         state.energy = 100.0
-        state, events = apply_activity(state, state.clock + DAY + i, "apply_job", content, target="service")
+        state, events = apply_and_interview(state, state.clock + DAY + i, content, target="service")
         if state.job is not None:
             break
     assert state.job is not None and state.job.track == "service" and state.job.level == 0
@@ -92,7 +93,7 @@ def test_every_activity_is_doable_by_someone(content, life):
             s = base.clone()
             s.energy = 100.0
             if act.id in ("work_overtime", "quit_job") and s.age >= 16:
-                s, _ = apply_activity(s, s.clock, "apply_job", content, target="service")
+                s, _ = apply_and_interview(s, s.clock, content, target="service")
                 if s.job is None:
                     continue
                 s.busy_until = 0

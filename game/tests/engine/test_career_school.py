@@ -15,7 +15,7 @@ def _job(state, track, level, performance, years_in_level):
         title=lvl.title,
         salary=lvl.salary,
         performance=performance,
-        hired_at=state.clock - 10 * YEAR,
+        hired_at=state.clock - 10 * YEAR + 180 * DAY,  # no anniversary (a raise) inside a test's few months
         level_since=state.clock - years_in_level * YEAR,
         employer=track.employers[0],
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from game.engine import apply_activity, job_board
+import pytest
+
+from game.engine import DAY, YEAR, NotAllowed, advance, advance_settling, apply_activity, apply_choice, job_board
+from game.tests.engine.jobs import apply_and_interview
 
 
 def test_special_careers_open_only_to_some_lives(content, life):
@@ -21,7 +24,8 @@ def test_special_careers_open_only_to_some_lives(content, life):
     assert board["music"]["requirement"] is None
     state.energy, state.busy_until, state.job = 100.0, 0, None
     after, events = apply_activity(state, state.clock, "apply_job", content, target="music")
-    assert events[0].data["effects"].get("hired") in (True, False)  # the odds decide, not a refusal
+    assert events[0].data["effects"]["track"] == "music"  # invited to an interview, not refused
+    assert [q.track for q in after.pending if q.track] == ["music"]
 
 
 def test_the_board_lists_open_jobs_first_best_paid_first(content, life):
@@ -29,3 +33,59 @@ def test_the_board_lists_open_jobs_first_best_paid_first(content, life):
     open_rows = [r for r in rows if r["qualifies"]]
     assert rows[: len(open_rows)] == open_rows
     assert [r["salary"] for r in open_rows] == sorted((r["salary"] for r in open_rows), reverse=True)
+
+
+def _applied(content, life, seed: int, track: str = "service"):
+    state = life(seed, 25)
+    state.job, state.energy, state.busy_until = None, 100.0, 0
+    state.pending = []
+    return apply_activity(state, state.clock, "apply_job", content, target=track)
+
+
+def test_applying_invites_to_an_interview_whose_answer_moves_the_odds(content, life):
+    """The interview is a question about the job; answered well the odds rise, a lie found out sinks them."""
+    hired = {"prepared": 0, "exaggerate": 0}
+    for seed in range(40):
+        state, events = _applied(content, life, 300 + seed)
+        interview = next(q for q in state.pending if q.track == "service")
+        assert "Dishwasher at" in interview.text and interview.template == "job_interview"
+        assert state.job is None  # nothing decided before the answer
+        for answer in hired:
+            after, done = apply_choice(state.clone(), state.clock, interview.id, answer, content)
+            hired[answer] += after.job is not None and after.job.track == "service"
+            assert all(q.track is None for q in after.pending)
+    assert hired["prepared"] > hired["exaggerate"] > 0  # a lie found out costs the job
+
+
+def test_one_interview_at_a_time(content, life):
+    state, _ = _applied(content, life, 350)
+    state.energy, state.busy_until = 100.0, 0
+    with pytest.raises(NotAllowed, match="interview"):
+        apply_activity(state, state.clock, "apply_job", content, target="retail")
+
+
+def test_an_interview_left_unanswered_is_decided_on_the_default_answer(content, life):
+    state, _ = _applied(content, life, 351)
+    interview = next(q for q in state.pending if q.track)
+    after, events = advance_settling(state, interview.expires_at + DAY, content)
+    settled = [e for e in events if e.kind == "question_resolved" and e.data["event_id"] == interview.id]
+    assert settled and settled[0].data["by"] == "expiry" and "hired" in settled[0].data["effects"]
+
+
+def test_a_job_pays_more_each_year_it_is_done_well(content, life):
+    state = life(352, 30)
+    state.pending = []
+    state, _ = apply_and_interview(state, state.clock, content, target="service")
+    for _attempt in range(20):
+        if state.job is not None:
+            break
+        state.energy, state.busy_until = 100.0, 0
+        state, _ = apply_and_interview(state, state.clock + DAY, content, target="service")
+    assert state.job is not None
+    start = state.job.salary
+    state.job.performance = 90.0
+    state, events = advance(state, state.clock, state.clock + YEAR + 40 * DAY, [], content)
+    raises = [e for e in events if e.milestone == "raise"]
+    if state.job is not None and state.job.track == "service" and state.job.level == 0:
+        assert len(raises) == 1 and state.job.salary == start + raises[0].data["amount"] > start
+    assert raises and raises[0].data["amount"] > 0

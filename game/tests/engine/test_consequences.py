@@ -98,3 +98,27 @@ def test_months_of_low_mood_become_depression_until_happiness_returns(content, l
     low.happiness = 80
     later, events = advance_settling(low, low.clock + MONTH + 1, content)
     assert "depressed" not in later.flags
+
+
+def test_rent_until_a_home_of_ones_own_and_richer_lives_spend_more(content, life):
+    b = content.config.bills
+    state = life(45, 30)
+    state.job = Job(
+        track="business",
+        level=0,
+        title="Clerk",
+        salary=120_000,
+        performance=60.0,
+        hired_at=state.clock - 200 * DAY,
+        level_since=state.clock - 200 * DAY,
+        employer="Acme",
+    )
+    state.assets = []
+    _, events = advance_settling(state, state.clock + MONTH + 1, content)
+    bill = next(e for e in events if e.kind == "bill")
+    assert bill.data["items"]["rent"] == b.rent_per_month
+    assert bill.data["items"]["living"] == b.monthly_living + int(b.lifestyle_share * 120_000 / 12)
+    state.assets = [{"id": "a1", "item": "house", "name": "Starter House", "bought_at": state.clock, "price": 180_000}]
+    _, events = advance_settling(state, state.clock + MONTH + 1, content)
+    bill = next(e for e in events if e.kind == "bill")
+    assert "rent" not in bill.data["items"] and bill.data["items"]["upkeep"] >= content.items["house"].upkeep_per_month
