@@ -4,6 +4,9 @@
 from collections import Counter
 from typing import Any
 
+from game.engine.timeline import DAY as DAY_SECONDS
+from game.engine.timeline import YEAR as YEAR_SECONDS
+
 STAGE_NAMES = {
     "baby": "a baby",
     "child": "a child",
@@ -113,16 +116,67 @@ def effects(changed: dict[str, Any]) -> str:
     return (", ".join(parts) + ".") if parts else "done."
 
 
+def duration(game_seconds: int) -> str:
+    """A span of life as a person says it: "7 years", "1 year and 2 months", "3 weeks", "5 days"."""
+    days = max(0, game_seconds) // DAY_SECONDS
+    years, rest = divmod(days, 360)
+    months, days = divmod(rest, 30)
+
+    def unit(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    if years:
+        return unit(years, "year") + (f" and {unit(months, 'month')}" if months else "")
+    if months:
+        return unit(months, "month")
+    if days >= 7:
+        return unit(days // 7, "week")
+    if days:
+        return unit(days, "day")
+    return unit(max(1, game_seconds // 3600), "hour")
+
+
+def _asked(before: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, str]:
+    """Question id -> its text, for the questions raised in the span or waiting at its start."""
+    asked = {str(q.get("id")): str(q.get("text", "")) for q in before.get("pending", [])}
+    for ev in events:
+        if ev["kind"] == "question":
+            asked[str(ev["data"].get("event_id"))] = str(ev["data"].get("text", ""))
+    return asked
+
+
+def _story_line(ev: dict[str, Any], asked: dict[str, str]) -> str | None:
+    """The sentence an event adds to a span's story, or None when the totals tell it."""
+    kind, data = ev["kind"], ev.get("data", {})
+    if kind == "milestone" and data.get("milestone") not in ("level_up",):
+        return milestone(data)
+    if kind == "message" and data.get("text"):
+        return str(data["text"])
+    if kind == "question_resolved" and data.get("by") == "expiry":
+        question = asked.get(str(data.get("event_id")), "").rstrip()
+        outcome = str(data.get("text") or "").strip()
+        if question and outcome:
+            return f"Left to chance: {question} {outcome}"
+        return f"Left to chance: {outcome or question or 'a question settled itself.'}"
+    if kind == "person_changed" and data.get("reason") == "died":
+        return f"{(data.get('person') or {}).get('name', 'Someone')} died."
+    return None
+
+
 def span(before: dict[str, Any], after: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
-    """A readable account of a span of life, grouped: years, milestones, money, the questions that
-    settled themselves, the stats that moved, and what waits for the player now."""
-    lines: list[str] = []
-    aged = [ev for ev in events if ev["kind"] == "aged"]
-    if aged:
-        years = len(aged)
-        lines.append(f"{years} year{'s' if years > 1 else ''} went by: you are {aged[-1]['data']['age']} now.")
-    lines += [milestone(ev["data"]) for ev in events if ev["kind"] == "milestone"]
-    lines += [str(ev["data"]["text"]) for ev in events if ev["kind"] == "message" and ev["data"].get("text")]
+    """A readable account of a span of life, for a person: how long it was, then what happened year by
+    year in order (each question left to chance beside its outcome), then the totals (pay and bills,
+    exams, stats, money) and what waits for the player now."""
+    length = int(after.get("clock", 0)) - int(before.get("clock", 0))
+    lines = [f"{duration(length)} went by: you are {after.get('age', before.get('age'))} now."]
+    born = int(before.get("born_at", 0))
+    asked = _asked(before, events)
+    by_age: dict[int, list[str]] = {}
+    for ev in events:
+        line = _story_line(ev, asked)
+        if line:
+            by_age.setdefault((int(ev["at"]) - born) // YEAR_SECONDS, []).append(line)
+    lines += [f"At {age}: " + " ".join(said) for age, said in sorted(by_age.items())]
     pay = sum(int(ev["data"].get("amount", 0)) for ev in events if ev["kind"] == "payday")
     bills = sum(int(ev["data"].get("amount", 0)) for ev in events if ev["kind"] == "bill")
     if pay or bills:
@@ -132,13 +186,6 @@ def span(before: dict[str, Any], after: dict[str, Any], events: list[dict[str, A
     if exams:
         passed = sum(1 for ev in exams if ev["data"].get("passed"))
         lines.append(f"Exams: {passed} of {len(exams)} passed.")
-    settled = [ev for ev in events if ev["kind"] == "question_resolved" and ev["data"].get("by") == "expiry"]
-    for ev in settled:
-        text = ev["data"].get("text")
-        lines.append(f"Left to chance: {text}" if text else "A question settled itself.")
-    deaths = [ev for ev in events if ev["kind"] == "person_changed" and ev["data"].get("reason") == "died"]
-    for ev in deaths:
-        lines.append(f"{ev['data']['person'].get('name')} died.")
     moved = Counter(
         {stat: after.get(stat, 0) - before.get(stat, 0) for stat in ("health", "happiness", "smarts", "looks")}
     )
@@ -152,6 +199,6 @@ def span(before: dict[str, Any], after: dict[str, Any], events: list[dict[str, A
     waiting = len(after.get("pending", []))
     if waiting:
         lines.append(f"{waiting} question{'s are' if waiting > 1 else ' is'} waiting for you.")
-    if not lines:
+    if len(lines) == 1:
         lines.append("Time passed quietly.")
     return lines

@@ -41,7 +41,7 @@ def do_activity(
     s = ctx.s
     act = ctx.c.activities.get(activity_id)
     if act is None:
-        raise UnknownActivity(f"no activity {activity_id!r}", activity=activity_id)
+        raise UnknownActivity(f"There is no activity called {activity_id!r}.", activity=activity_id)
     if s.dead:
         raise CharacterDead("this life has ended")
     _refuse_while_held(ctx)
@@ -109,10 +109,14 @@ def do_choice(ctx: Ctx, at: int, event_id: str, choice_id: str) -> None:
         raise CharacterDead("this life has ended")
     q = next((q for q in s.pending if q.id == event_id), None)
     if q is None or q.expires_at <= at:
-        raise EventNotFound(f"no pending event {event_id!r}", event_id=event_id)
+        raise EventNotFound("That question is no longer waiting for an answer.", event_id=event_id)
     if not any(c["id"] == choice_id for c in q.choices):
+        answers = " / ".join(f"{c['id']} ({c['text']})" for c in q.choices)
         raise InvalidChoice(
-            f"event {event_id!r} has no choice {choice_id!r}", event_id=event_id, choice=choice_id, fields=["choice"]
+            f"That is not one of the answers. Choose one of: {answers}.",
+            event_id=event_id,
+            choice=choice_id,
+            fields=["choice"],
         )
     resolve(ctx, at, q, choice_id, by="player")
 
@@ -150,7 +154,7 @@ def do_talk(
         raise BadInput("sentiment must be a number in -1..1", field="sentiment")
     p = s.person(person_id)
     if p is None:
-        raise PersonNotFound(f"no person {person_id!r}", person_id=person_id)
+        raise PersonNotFound("That person is not in your life.", person_id=person_id)
     if not p.alive:
         raise NotAllowed(f"{p.name} has died", person_id=person_id)
     if not unlimited_energy and s.energy < cfg.energy_cost:

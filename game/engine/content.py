@@ -65,6 +65,7 @@ class Effects(_Model):
     item: str | None = None
     die: str | None = None  # cause of death
     prison_years: int = Field(default=0, ge=0, le=50)  # a sentence: the life goes on behind bars
+    move: bool = False  # to another city (names.yaml `cities`): the life's `location` changes
 
 
 class Outcome(_Model):
@@ -277,6 +278,7 @@ class BillsCfg(_Model):
     start_age: int = 18
     monthly_living: int = 900
     rent_per_month: int = Field(default=0, ge=0)  # paid until the life owns a home (an asset of `home_category`)
+    student_living: int = Field(default=300, ge=0)  # a month's living while at school or college (no rent)
     home_category: str = "property"
     lifestyle_share: float = Field(default=0.0, ge=0, le=1)  # of the month's pay (or pension): richer lives spend more
     per_child: int = 250
@@ -301,6 +303,7 @@ class DebtCfg(_Model):
     happiness_per_month: int = Field(default=-3, le=0)
     collections_below: int = Field(default=-20000)  # a collections notice and a health toll from here
     bankruptcy_below: int = Field(default=-100000)  # debts written off, savings gone, a flag kept for life
+    bankruptcy_every_years: int = Field(default=8, ge=0)  # a second filing only after this long
 
 
 class MoodCfg(_Model):

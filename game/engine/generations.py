@@ -25,7 +25,7 @@ def continue_as(state: LifeState, child_id: str, content: Content) -> LifeState:
         raise NotAllowed("This life goes on; a child takes over only after it ends.")
     child = next((p for p in state.people if p.id == child_id), None)
     if child is None or child.relation != "child":
-        raise PersonNotFound(f"no child {child_id!r} in this life", person_id=child_id)
+        raise PersonNotFound("That is not one of your children.", person_id=child_id)
     if child not in heirs(state, content):
         raise NotAllowed(f"{child.name} cannot take over: only a living adult child can.", person_id=child_id)
     at = state.died_at or state.clock

@@ -74,6 +74,12 @@ def apply_effects(
             ctx.milestone("marriage", at, person=subject.to_dict())
     if eff.add_person:
         add_person(ctx, at, eff.add_person, purpose)
+    if eff.move:
+        cities = [c for c in ctx.c.names.cities if c != s.location]
+        if cities:
+            s.location = ctx.rng(at, f"move:{purpose}").choice(cities)
+            changed["location"] = s.location
+            ctx.emit("message", at, topic="moved", text=f"You moved to {s.location}.")
     if eff.prison_years:
         changed["prison_years"] = eff.prison_years
         career.imprison(ctx, at, eff.prison_years)

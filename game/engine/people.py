@@ -25,10 +25,13 @@ def make_person(
     surname: str | None = None,
     gender: str | None = None,
     affinity: float | None = None,
+    avoid: frozenset[str] = frozenset(),
 ) -> Person:
+    """`avoid`: first names already in the family (no two children called Mia)."""
     names = ctx.c.names
     gender = gender or r.choice(("male", "female"))
-    first = r.choice(names.male if gender == "male" else names.female)
+    pool = names.male if gender == "male" else names.female
+    first = r.choice([n for n in pool if n not in avoid] or pool)
     last = surname or r.choice(names.surnames)
     # born some time in the year before `age` birthdays, on an hour boundary so ages change on steps
     born_at = at - age * YEAR - r.randrange(0, 360) * DAY
@@ -67,7 +70,10 @@ def add_person(ctx: Ctx, at: int, relation: str, purpose: str, *, age: int | Non
             age = max(s.age + r.randint(-5, 5), 16 if relation in ("partner", "spouse", "coworker") else 3)
     if relation == "child":
         surname = s.name.split()[-1]
-        p = make_person(ctx, at, relation, r, age=age, surname=surname, affinity=80.0)
+        family = frozenset(
+            [s.name.split()[0]] + [p.name.split()[0] for p in s.people if p.relation in ("child", "sibling", "parent")]
+        )
+        p = make_person(ctx, at, relation, r, age=age, surname=surname, affinity=80.0, avoid=family)
         p.born_at = at
         p.age = 0
         s.bump("children")

@@ -143,6 +143,9 @@ def _mood(ctx: Ctx, t: int) -> None:
         ctx.emit("message", t, topic="depressed", text="You have felt low for months. It might be depression.")
 
 
+BANKRUPTCY = "@bankruptcy"  # its time in `recent` (not a question template id)
+
+
 def _debt(ctx: Ctx, t: int) -> None:
     """Debt costs interest and peace of mind; deep debt brings collections, then bankruptcy."""
     s, d = ctx.s, ctx.c.config.debt
@@ -152,7 +155,10 @@ def _debt(ctx: Ctx, t: int) -> None:
     if interest:
         ctx.add_money(-interest)
     ctx.add_stat("happiness", d.happiness_per_month)
-    if s.money < d.bankruptcy_below:
+    last = s.recent.get(BANKRUPTCY)
+    may_file = last is None or t - last >= d.bankruptcy_every_years * YEAR
+    if s.money < d.bankruptcy_below and may_file:
+        s.recent[BANKRUPTCY] = t
         written_off = -s.money
         s.money = 0
         if "bankrupt" not in s.flags:
@@ -176,9 +182,11 @@ def _bills(ctx: Ctx, t: int) -> None:
         return
     kids = sum(1 for p in s.people if p.alive and p.relation == "child" and p.age < 18)
     income = s.job.salary if s.job is not None else s.pension if s.retired else 0
-    items = {"living": b.monthly_living + int(b.lifestyle_share * income / 12)}
+    studying = s.education.stage != "none"  # a dorm or the family home: student living costs, no rent
+    living = b.student_living if studying else b.monthly_living
+    items = {"living": living + int(b.lifestyle_share * income / 12)}
     owns_home = any(a["item"] in ctx.c.items and ctx.c.items[a["item"]].category == b.home_category for a in s.assets)
-    if b.rent_per_month and not owns_home:
+    if b.rent_per_month and not owns_home and not studying:
         items["rent"] = b.rent_per_month
     if kids:
         items["children"] = b.per_child * kids

@@ -314,3 +314,28 @@ def test_a_summary_signs_the_money_it_moved():
     after = {**before, "money": 250}
     assert "Money: $250 (+$170)." in narrate.span(before, after, [])
     assert "Money: $0 (-$250)." in narrate.span(after, {**after, "money": 0}, [])
+
+
+def test_a_summary_tells_the_span_year_by_year_in_order_with_each_question_beside_its_outcome():
+    year = 360 * 86400
+    before = {"clock": 10 * year, "born_at": 0, "age": 10, "money": 0, "pending": []}
+    after = {**before, "clock": 17 * year, "age": 17}
+    events = [
+        {"kind": "question", "at": 11 * year, "data": {"event_id": "q1", "text": "A stray dog follows you home."}},
+        {"kind": "milestone", "at": 12 * year + 5, "data": {"milestone": "graduation", "level": "elementary"}},
+        {
+            "kind": "question_resolved",
+            "at": 11 * year + 9,
+            "data": {"event_id": "q1", "by": "expiry", "text": "It stays."},
+        },
+        {"kind": "person_changed", "at": 16 * year, "data": {"reason": "died", "person": {"name": "Rose Li"}}},
+    ]
+    lines = narrate.span(before, after, events)
+    assert lines[:4] == [
+        "7 years went by: you are 17 now.",
+        "At 11: Left to chance: A stray dog follows you home. It stays.",
+        "At 12: You graduated from elementary school.",
+        "At 16: Rose Li died.",
+    ]
+    short = narrate.span(before, {**before, "clock": before["clock"] + 3 * 86400}, [])
+    assert short == ["3 days went by: you are 10 now.", "Time passed quietly."]

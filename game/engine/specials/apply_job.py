@@ -25,7 +25,7 @@ def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: ApplyJobP
     if target is not None:
         track = ctx.c.tracks.get(target)
         if track is None:
-            raise UnknownTarget(f"no career track {target!r}", track=target)
+            raise UnknownTarget(f"There is no job called {target!r} on the job board.", track=target)
         if s.job is not None and s.job.track == target:
             raise NotAllowed(f"you already work in {track.name}", track=target)
         if not career.qualifies(ctx, track, track.levels[0]):

@@ -18,7 +18,7 @@ def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: NoParams)
     if target is None:
         raise NotAllowed("Say what to sell: " + ", ".join(f"{a['name']} ({a['id']})" for a in assets) + ".")
     if not any(a["id"] == target for a in assets):
-        raise UnknownTarget(f"no asset {target!r}", asset=target)
+        raise UnknownTarget("You do not own that.", asset=target)
     return Plan(pick=target)
 
 

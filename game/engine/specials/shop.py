@@ -19,7 +19,7 @@ def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: NoParams)
     if target is not None:
         item = ctx.c.items.get(target)
         if item is None:
-            raise UnknownTarget(f"no item {target!r}", item=target)
+            raise UnknownTarget(f"The shop has nothing called {target!r}.", item=target)
         if s.age < item.min_age:
             raise NotAllowed(f"you are too young for {item.name}", item=target)
     else:

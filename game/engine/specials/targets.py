@@ -15,7 +15,7 @@ def person_target(ctx: Ctx, act: Activity, target: str | None) -> Person | None:
         return None
     p = ctx.s.person(target)
     if p is None:
-        raise PersonNotFound(f"no person {target!r}", person_id=target)
+        raise PersonNotFound("That person is not in your life.", person_id=target)
     if not p.alive:
         raise NotAllowed(f"{p.name} has died", person_id=target)
     if act.target_relations and p.relation not in act.target_relations:

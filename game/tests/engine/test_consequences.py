@@ -16,7 +16,8 @@ from game.engine import (
 )
 from game.engine.ctx import Ctx
 from game.engine.death import _frailty
-from game.engine.people import change_affinity
+from game.engine.people import add_person, change_affinity
+from game.engine.sim import BANKRUPTCY
 from game.tests.questions import pending
 
 
@@ -52,6 +53,7 @@ def test_looks_and_smarts_drift_down_without_upkeep(content, life):
 def test_debt_costs_interest_and_deep_debt_ends_in_bankruptcy(content, life):
     state = life(44, 30)
     state.job = None
+    state.recent.pop(BANKRUPTCY, None)  # no filing in the years before
     state.money = -50_000
     after, events = advance_settling(state, state.clock + MONTH + 1, content)
     assert after.money < -50_000 - content.config.bills.monthly_living  # interest on top of the bills
@@ -122,3 +124,49 @@ def test_rent_until_a_home_of_ones_own_and_richer_lives_spend_more(content, life
     _, events = advance_settling(state, state.clock + MONTH + 1, content)
     bill = next(e for e in events if e.kind == "bill")
     assert "rent" not in bill.data["items"] and bill.data["items"]["upkeep"] >= content.items["house"].upkeep_per_month
+
+
+def test_bankruptcy_wipes_the_slate_once_and_not_again_for_years(content, life):
+    state = life(46, 30)
+    state.job = None
+    state.recent.pop(BANKRUPTCY, None)
+    state.money = -150_000
+    state, events = advance_settling(state, state.clock + MONTH + 1, content)
+    assert [e.data["topic"] for e in events if e.kind == "message" and e.data.get("topic") == "bankruptcy"]
+    state.money = -150_000  # deep in debt again the next year
+    state, events = advance_settling(state, state.clock + YEAR, content)
+    assert not any(e.kind == "message" and e.data.get("topic") == "bankruptcy" for e in events)
+    assert state.money < -150_000  # the debt stays, and grows
+    assert any(e.kind == "message" and e.data.get("topic") == "collections" for e in events)
+
+
+def test_a_student_pays_tuition_and_student_living_not_rent(content, life):
+    b = content.config.bills
+    state = life(47, 19)
+    state.job = None
+    state.education.stage = "college"
+    _, events = advance_settling(state, state.clock + MONTH + 1, content)
+    bill = next(e for e in events if e.kind == "bill")
+    assert bill.data["items"]["living"] == b.student_living and "rent" not in bill.data["items"]
+    assert bill.data["items"]["tuition"] == b.tuition_per_month["college"]
+
+
+def test_moving_away_changes_where_the_life_is(content, life):
+    state = life(48, 24)
+    home = state.location
+    move = pending(content, state, "ya_move_city")
+    after, events = apply_choice(state, state.clock, move.id, "move", content)
+    assert after.location != home and after.location in content.names.cities
+    assert any(e.kind == "message" and e.data["text"] == f"You moved to {after.location}." for e in events)
+    kept, _ = apply_choice(state, state.clock, move.id, "stay", content)
+    assert kept.location == home  # staying keeps the city
+
+
+def test_no_two_children_share_a_first_name(content, life):
+    state = life(49, 30)
+    state.people = [p for p in state.people if p.relation != "child"]
+    ctx = Ctx(state, content)
+    for i in range(content.config.max_children):
+        add_person(ctx, state.clock + i, "child", f"test:{i}")
+    firsts = [p.name.split()[0] for p in state.people if p.relation in ("child", "sibling", "parent")]
+    assert len(firsts) == len(set(firsts)) and state.name.split()[0] not in firsts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pydantic
@@ -91,3 +92,19 @@ def test_load_content_reports_bad_yaml(tmp_path: Path):
     (tmp_path / "items.yaml").write_text("items: [ {id: x", encoding="utf-8")
     with pytest.raises(ContentError, match=r"^items\.yaml: invalid YAML"):
         load_content(tmp_path)
+
+
+def test_amounts_of_money_in_event_texts_carry_their_currency(content):
+    """A text naming the amount its outcome moves says "$50", not "50" (players read it as money)."""
+    bare = []
+    for event in content.events.values():
+        for choice in event.choices:
+            for outcome in choice.outcomes:
+                amount = abs(outcome.effects.money)
+                if amount < 10:
+                    continue
+                for text in (event.text, choice.text, outcome.text):
+                    for shown in {str(amount), f"{amount:,}"}:
+                        if re.search(rf"(?<![$\d,]){re.escape(shown)}(?![\d,]\d)", text):
+                            bare.append(f"{event.id}: {text}")
+    assert bare == []

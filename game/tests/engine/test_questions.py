@@ -52,9 +52,12 @@ def test_expired_or_unknown_question_is_not_found_and_nothing_changes(content, l
         apply_choice(state, q.data["expires_at"], q.data["event_id"], q.data["default"], content)
     with pytest.raises(EventNotFound):
         apply_choice(state, state.clock, "q-does-not-exist", "x", content)
-    with pytest.raises(InvalidChoice):
+    with pytest.raises(InvalidChoice) as wrong:
         apply_choice(state, state.clock, q.data["event_id"], "no-such-choice", content)
     assert state.to_dict() == before
+    # a sentence for a person, naming the answers there are (not "event 'q28' has no choice 'nope'")
+    assert wrong.value.args[0].startswith("That is not one of the answers. Choose one of: ")
+    assert all(f"{c['id']} ({c['text']})" in wrong.value.args[0] for c in q.data["choices"])
 
 
 def test_question_payload_matches_protocol(content, life):
