@@ -16,9 +16,6 @@ import time
 log = logging.getLogger(__name__)
 
 _settled = False
-# A young-generation pass every 700 new objects (Python's default) means a server answering thousands
-# of frames a second collects hundreds of times a second, and promotes into the full passes faster.
-YOUNG_THRESHOLD = 50_000
 
 
 def settle() -> None:
@@ -28,8 +25,6 @@ def settle() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(YOUNG_THRESHOLD, older, oldest)
     _settled = True
     log.info("heap settled: %d objects frozen in %.0f ms", gc.get_freeze_count(), (time.perf_counter() - began) * 1e3)
 

@@ -177,6 +177,8 @@ def do_talk(
     for rs in ctx.c.replies:
         if rs.bucket != bucket or rs.relation not in ("any", p.relation) or rs.trait not in ("any", trait):
             continue
+        if rs.player_stages and s.stage not in rs.player_stages:
+            continue
         score = (2 if rs.relation != "any" else 0) + (1 if rs.trait != "any" else 0)
         if score > best_score:
             best, best_score = list(rs.lines), score

@@ -190,6 +190,8 @@ class ReplySet(_Model):
     bucket: Bucket
     relation: Relation | Literal["any"] = "any"
     trait: Trait | Literal["any"] = "any"
+    # the player's life stages the lines fit ("go to your room" is said to a child, not to a 50-year-old)
+    player_stages: tuple[Stage, ...] = ()
     lines: tuple[str, ...] = Field(min_length=1)
 
 

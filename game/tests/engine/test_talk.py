@@ -59,6 +59,26 @@ def test_reply_uses_relation_specific_lines(content, life):
     assert reply in lines
 
 
+def test_a_parent_speaks_to_a_grown_child_as_to_a_grown_up(content, life):
+    """ "Go to your room" is for a child; a 40-year-old hears lines meant for an adult."""
+    for years, stage in ((8, "child"), (40, "adult")):
+        state = life(44, years)
+        assert state.stage == stage
+        fitting = {
+            line
+            for r in content.replies
+            if r.bucket == "very_negative" and r.relation == "parent" and stage in r.player_stages
+            for line in r.lines
+        }
+        for i in range(6):
+            p = _with(state, "parent")
+            reply = apply_talk(state, state.clock + i, p.id, "You are awful", -0.9, content)[2]
+            assert reply in fitting
+    assert "Go to your room and think about what you said." not in {
+        line for r in content.replies if "adult" in r.player_stages for line in r.lines
+    }
+
+
 def test_refusals(content, life):
     baby = life(44, 1)
     with pytest.raises(NotAllowed):
