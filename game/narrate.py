@@ -171,12 +171,16 @@ def span(before: dict[str, Any], after: dict[str, Any], events: list[dict[str, A
     lines = [f"{duration(length)} went by: you are {after.get('age', before.get('age'))} now."]
     born = int(before.get("born_at", 0))
     asked = _asked(before, events)
-    by_age: dict[int, list[str]] = {}
-    for ev in events:
+    by_age: dict[int, dict[str, str]] = {}  # in order; a notice that repeats (collections) told once a year
+    for index, ev in enumerate(events):
         line = _story_line(ev, asked)
         if line:
-            by_age.setdefault((int(ev["at"]) - born) // YEAR_SECONDS, []).append(line)
-    lines += [f"At {age}: " + " ".join(said) for age, said in sorted(by_age.items())]
+            topic = ev["data"].get("topic") if ev["kind"] == "message" else None
+            said = by_age.setdefault((int(ev["at"]) - born) // YEAR_SECONDS, {})
+            key = f"topic:{topic}" if topic else str(index)
+            said.pop(key, None)  # the latest of a repeated notice, where it last happened
+            said[key] = line
+    lines += [f"At {age}: " + " ".join(said.values()) for age, said in sorted(by_age.items())]
     pay = sum(int(ev["data"].get("amount", 0)) for ev in events if ev["kind"] == "payday")
     bills = sum(int(ev["data"].get("amount", 0)) for ev in events if ev["kind"] == "bill")
     if pay or bills:

@@ -339,3 +339,15 @@ def test_a_summary_tells_the_span_year_by_year_in_order_with_each_question_besid
     ]
     short = narrate.span(before, {**before, "clock": before["clock"] + 3 * 86400}, [])
     assert short == ["3 days went by: you are 10 now.", "Time passed quietly."]
+
+
+def test_a_notice_repeated_within_a_year_is_told_once_the_latest():
+    year = 360 * 86400
+    before = {"clock": 20 * year, "born_at": 0, "age": 20, "money": -30000, "pending": []}
+    after = {**before, "clock": 21 * year - 1}
+    calls = [
+        {"kind": "message", "at": 20 * year + m * 30 * 86400, "data": {"topic": "collections", "text": f"Call {m}."}}
+        for m in range(0, 12, 3)
+    ]
+    lines = narrate.span(before, after, calls)
+    assert lines[1] == "At 20: Call 9."
