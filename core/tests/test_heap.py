@@ -11,8 +11,10 @@ from game.services import content as content_service
 
 @pytest.fixture
 def settled_process():
+    thresholds = gc.get_threshold()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
     heap._settled = False
 
 
@@ -21,6 +23,7 @@ def test_settle_freezes_what_is_alive(settled_process):
     assert gc.get_freeze_count() == 0
     heap.settle()
     assert gc.get_freeze_count() > 1000  # Django, the test modules ...
+    assert gc.get_threshold()[2] == heap.FULL_PASS_EVERY  # full passes ten times rarer than Python's default
 
 
 def test_a_process_that_never_settled_is_left_alone():
