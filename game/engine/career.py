@@ -10,7 +10,7 @@ from .people import add_person
 from .questions import raise_system
 from .rules import unmet
 from .special_registry import Params
-from .state import Job
+from .state import Job, PendingQuestion
 from .timeline import DAY, YEAR, weekday
 
 
@@ -34,28 +34,34 @@ def interviewing_for(ctx: Ctx) -> str | None:
     return next((q.track for q in ctx.s.pending if q.track), None)
 
 
+def _employer(ctx: Ctx, at: int, track: Track) -> str:
+    """Who is hiring for `track` at `at` (a keyed roll: the same moment always names the same one)."""
+    return ctx.rng(at, f"employer:{track.id}").choice(track.employers)
+
+
 def invite_to_interview(ctx: Ctx, at: int, track_id: str) -> str | None:
     """Raise the job interview question for `track_id`; its id, or None when content has no interview."""
     event = ctx.c.config.career.interview_event
     if event is None or event not in ctx.c.events:
         return None
     track = ctx.c.tracks[track_id]
-    employer = ctx.rng(at, f"employer:{track_id}").choice(track.employers)
-    q = raise_system(ctx, at, event, name=f"{track.levels[0].title} at {employer}", track=track_id)
+    name = f"{track.levels[0].title} at {_employer(ctx, at, track)}"
+    q = raise_system(ctx, at, event, name=name, track=track_id)
     return q.id if q else None
 
 
-def decide_interview(ctx: Ctx, at: int, track_id: str, answer: float) -> bool:
-    """The employer's decision after the interview: the hiring odds plus what the answer was worth."""
-    track = ctx.c.tracks.get(track_id)
+def decide_interview(ctx: Ctx, at: int, interview: PendingQuestion, answer: float) -> bool:
+    """The employer's decision after the interview: the hiring odds plus what the answer was worth. The
+    employer is the one who interviewed (named by the moment the interview was raised)."""
+    track = ctx.c.tracks.get(interview.track or "")
     params = ctx.c.specials.get("apply_job")
     if track is None or not isinstance(params, HiringParams) or ctx.s.dead:
         return False
     if not qualifies(ctx, track, track.levels[0]):
         ctx.emit("message", at, topic="rejected", text=f"{track.name}: you no longer qualify for the job.")
         return False
-    if ctx.rng(at, f"interview:{track_id}").random() < hire_chance(ctx, params) + answer:
-        return hire(ctx, at, track_id)
+    if ctx.rng(at, f"interview:{track.id}").random() < hire_chance(ctx, params) + answer:
+        return hire(ctx, at, track.id, employer=_employer(ctx, interview.created_at, track))
     ctx.emit("message", at, topic="rejected", text=f"{track.name}: after the interview they went with someone else.")
     return False
 
@@ -77,7 +83,7 @@ def open_tracks(ctx: Ctx) -> list[Track]:
     return [t for t in ctx.c.tracks.values() if qualifies(ctx, t, t.levels[0])]
 
 
-def hire(ctx: Ctx, at: int, track_id: str) -> bool:
+def hire(ctx: Ctx, at: int, track_id: str, employer: str | None = None) -> bool:
     """Start at the track's entry level. Returns False (and says why) if the character does not qualify."""
     s = ctx.s
     track = ctx.c.tracks[track_id]
@@ -87,7 +93,7 @@ def hire(ctx: Ctx, at: int, track_id: str) -> bool:
     if s.job is not None:
         quit_job(ctx, at)
     level = track.levels[0]
-    employer = ctx.rng(at, f"employer:{track_id}").choice(track.employers)
+    employer = employer or _employer(ctx, at, track)
     s.job = Job(
         track=track.id,
         level=0,

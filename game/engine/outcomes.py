@@ -62,7 +62,7 @@ def apply_effects(
     if eff.retire:
         career.retire(ctx, at)
     if eff.interview is not None and question is not None and question.track:
-        changed["hired"] = career.decide_interview(ctx, at, question.track, eff.interview)
+        changed["hired"] = career.decide_interview(ctx, at, question, eff.interview)
     married = any(p.alive and p.relation == "spouse" and p is not subject for p in s.people)
     if eff.relation_change == "spouse" and married:
         ctx.emit("message", at, topic="already_married", text="You are already married.")

@@ -78,7 +78,7 @@ def _advance_in_worker(
 
 # ---- the server's side -------------------------------------------------------------------------------------------
 def _processes() -> int:
-    return int(getattr(settings, "GAME_ENGINE_PROCESSES", 2))
+    return int(settings.GAME_ENGINE_PROCESSES)
 
 
 def _special_modules() -> list[str]:
@@ -127,13 +127,12 @@ def advance(
         pool = _get_pool()
         if pool is None or not content.source:
             break
+        run = (state, start, end, inputs)
         try:
             try:
-                return pool.submit(_advance_in_worker, content.digest, None, state, start, end, inputs).result()
-            except _NeedContent:
-                return pool.submit(
-                    _advance_in_worker, content.digest, content.source, state, start, end, inputs
-                ).result()
+                return pool.submit(_advance_in_worker, content.digest, None, *run).result()
+            except _NeedContent:  # this worker has not seen this content yet
+                return pool.submit(_advance_in_worker, content.digest, content.source, *run).result()
         except BrokenProcessPool:
             log.warning("engine worker pool broke; rebuilding it")
             _discard(pool)

@@ -4,10 +4,12 @@ skips sell real waiting and stop at a decision (giving back what they did not us
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from pydantic import ValidationError
 
 from core.errors import GameError
+from core.testing import run_concurrently
 from game import engine, narrate
 from game.engine.ctx import Ctx
 from game.engine.death import die
@@ -351,3 +353,30 @@ def test_a_notice_repeated_within_a_year_is_told_once_the_latest():
     ]
     lines = narrate.span(before, after, calls)
     assert lines[1] == "At 20: Call 9."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_answers_to_one_interview_at_once_decide_it_once(make_player):
+    if connection.vendor != "mysql":
+        pytest.skip("real concurrency is tested on MariaDB")
+    player, _ = make_player()
+    live.arrive(player.pk)
+    grow_up(player.pk, 25)
+    character = Character.objects.get(current_of_id=player.pk)
+    character.state = {**character.state, "job": None, "pending": [], "busy_until": 0, "energy": 100.0}
+    character.save(update_fields=["state"])
+    applied = play.apply_for_job(player_id=player.pk, track="service")
+    interview = next(q for q in applied["player"]["character"]["pending_events"] if "interview" in q["text"])
+
+    def answer(_: int) -> object:
+        return play.choose(player_id=player.pk, event_id=interview["event_id"], choice="prepared")
+
+    results = run_concurrently(40, answer)
+    decided = [r for r in results if isinstance(r, dict)]
+    refused = [r for r in results if isinstance(r, GameError)]
+    assert len(decided) == 1 and len(refused) == 39, results[:3]
+    assert {r.code for r in refused} == {"not_found"}
+    state = Character.objects.get(current_of_id=player.pk).state
+    coworkers = [p for p in state["people"] if p["relation"] == "coworker"]
+    assert (state["job"] is not None) == (len(coworkers) == 2)  # hired at most once
+    assert state["counters"]["jobs_held"] <= 1 + character.state["counters"]["jobs_held"]

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
-from game.engine import Content, Event, LifeState, apply_activity, apply_choice
+from game.engine import DAY, YEAR, Content, Event, Job, LifeState, apply_activity, apply_choice
+from game.engine.content import Track
+
+
+def employ(state: LifeState, track: Track, level: int, performance: float, years_in_level: int) -> Job:
+    """Give the life a job in `track` at `level` (its title and salary), with no anniversary (a raise)
+    inside a test's next few months."""
+    lvl = track.levels[level]
+    state.job = Job(
+        track=track.id,
+        level=level,
+        title=lvl.title,
+        salary=lvl.salary,
+        performance=performance,
+        hired_at=state.clock - 10 * YEAR + 180 * DAY,
+        level_since=state.clock - years_in_level * YEAR,
+        employer=track.employers[0],
+    )
+    return state.job
 
 
 def apply_and_interview(

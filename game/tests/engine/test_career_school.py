@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-from game.engine import DAY, YEAR, Job, advance, advance_settling, apply_activity, apply_choice
-
-
-def _job(state, track, level, performance, years_in_level):
-    lvl = None
-    for t in (track,):
-        lvl = t.levels[level]
-    state.job = Job(
-        track=track.id,
-        level=level,
-        title=lvl.title,
-        salary=lvl.salary,
-        performance=performance,
-        hired_at=state.clock - 10 * YEAR + 180 * DAY,  # no anniversary (a raise) inside a test's few months
-        level_since=state.clock - years_in_level * YEAR,
-        employer=track.employers[0],
-    )
+from game.engine import DAY, YEAR, advance, advance_settling, apply_activity, apply_choice
+from game.tests.engine.jobs import employ as _job
 
 
 def _milestones(events, name):

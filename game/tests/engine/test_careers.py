@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from game.engine import DAY, YEAR, NotAllowed, advance, advance_settling, apply_activity, apply_choice, job_board
+from game.engine import DAY, HOUR, YEAR, NotAllowed, advance, advance_settling, apply_activity, apply_choice, job_board
 from game.tests.engine.jobs import apply_and_interview
 
 
@@ -50,9 +50,12 @@ def test_applying_invites_to_an_interview_whose_answer_moves_the_odds(content, l
         interview = next(q for q in state.pending if q.track == "service")
         assert "Dishwasher at" in interview.text and interview.template == "job_interview"
         assert state.job is None  # nothing decided before the answer
+        named = interview.text.split("Your interview for ")[1].split(".")[0]  # "Dishwasher at Joe's Diner"
         for answer in hired:
-            after, done = apply_choice(state.clone(), state.clock, interview.id, answer, content)
+            after, done = apply_choice(state.clone(), state.clock + 3 * HOUR, interview.id, answer, content)  # later
             hired[answer] += after.job is not None and after.job.track == "service"
+            if after.job is not None:  # hired by the employer who interviewed
+                assert f"{after.job.title} at {after.job.employer}" == named
             assert all(q.track is None for q in after.pending)
     assert hired["prepared"] > hired["exaggerate"] > 0  # a lie found out costs the job
 

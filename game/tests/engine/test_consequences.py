@@ -18,6 +18,7 @@ from game.engine.ctx import Ctx
 from game.engine.death import _frailty
 from game.engine.people import add_person, change_affinity
 from game.engine.sim import BANKRUPTCY
+from game.tests.engine.jobs import employ
 from game.tests.questions import pending
 
 
@@ -105,16 +106,7 @@ def test_months_of_low_mood_become_depression_until_happiness_returns(content, l
 def test_rent_until_a_home_of_ones_own_and_richer_lives_spend_more(content, life):
     b = content.config.bills
     state = life(45, 30)
-    state.job = Job(
-        track="business",
-        level=0,
-        title="Clerk",
-        salary=120_000,
-        performance=60.0,
-        hired_at=state.clock - 200 * DAY,
-        level_since=state.clock - 200 * DAY,
-        employer="Acme",
-    )
+    employ(state, content.tracks["business"], 0, 60.0, 0).salary = 120_000
     state.assets = []
     _, events = advance_settling(state, state.clock + MONTH + 1, content)
     bill = next(e for e in events if e.kind == "bill")
