@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from pydantic import Field, StrictBool
 
 from core.dbretry import retry_on_deadlock
@@ -154,7 +155,7 @@ def purchase_energy_refill(ctx: Context, params: EnergyRefillParams) -> dict[str
 
 # Skips run the engine over up to 7 game years: on their own few threads (each with its own database
 # connection), never on the database thread every socket's verbs share (docs/performance.md).
-_SKIP_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="time-skip")
+_SKIP_THREADS = ThreadPoolExecutor(max_workers=max(1, settings.GAME_SKIP_THREADS), thread_name_prefix="time-skip")
 
 
 def time_skip_reply(player_id: int, skip_type: str, idempotency_key: str | None) -> dict[str, Any]:

@@ -215,6 +215,9 @@ GAME_OFFLINE_QUEUE_DAYS = env.int("GAME_OFFLINE_QUEUE_DAYS", default=7)
 # Worker processes per server process for long engine runs (time skips): off the sockets' GIL
 # (game/services/engine_pool.py). 0 runs them on the server's own threads.
 GAME_ENGINE_PROCESSES = env.int("GAME_ENGINE_PROCESSES", default=2)
+# Server threads that run time skips' database work (game/handlers.py): each competes with the sockets'
+# event loop for the GIL, so few; the engine's years run in the processes above.
+GAME_SKIP_THREADS = env.int("GAME_SKIP_THREADS", default=1)
 # How long a server thread may hold the GIL while another waits (core/scheduler.py; Python's is 5 ms).
 SERVER_SWITCH_INTERVAL_SECONDS = env.float("SERVER_SWITCH_INTERVAL_SECONDS", default=0.001)
 

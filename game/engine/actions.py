@@ -75,7 +75,16 @@ def do_activity(
     s.bump("activities")
     if plan.price:
         ctx.add_money(-plan.price)
-    ev = ctx.emit("activity", at, activity=act.id, name=act.name, target=target, hours=act.hours, effects={})
+    ev = ctx.emit(
+        "activity",
+        at,
+        activity=act.id,
+        name=act.name,
+        target=target,
+        hours=act.hours,
+        energy_cost=0 if unlimited_energy else act.energy_cost,
+        effects={},
+    )
     changed = apply_effects(ctx, at, act.effects, plan.person, f"activity:{act.id}")
     if special is not None:
         changed.update(special.apply(ctx, at, act, plan, params, ctx.rng(at, f"activity:{act.id}")))

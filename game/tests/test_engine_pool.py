@@ -77,3 +77,31 @@ def test_content_rebuilt_from_its_source_is_the_same_content():
     again = engine.Content.from_source(content.source)
     assert again.digest == content.digest
     assert set(again.events) == set(content.events)
+
+
+def test_skips_run_one_at_a_time_on_one_server_thread_by_default():
+    """A skip's database work holds the GIL the sockets' event loop needs: with one skip thread a ping
+    beside 10 week skips stayed within 3x idle (0.8-2.6x), with two it did not (2.8-4.3x;
+    docs/performance.md). The engine's years themselves run in the worker processes."""
+    import threading
+    import time
+
+    from django.conf import settings
+
+    from game import handlers
+
+    assert settings.GAME_SKIP_THREADS == 1
+    lock, running, peak = threading.Lock(), [0], [0]
+
+    def one_skip() -> str:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+        return threading.current_thread().name
+
+    names = {f.result() for f in [handlers._SKIP_THREADS.submit(one_skip) for _ in range(5)]}
+    assert peak[0] == 1
+    assert len(names) == 1 and names.pop().startswith("time-skip")

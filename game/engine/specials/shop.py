@@ -33,7 +33,7 @@ def plan(ctx: Ctx, at: int, act: Activity, target: str | None, params: NoParams)
 def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: NoParams, r: random.Random) -> dict[str, Any]:
     assert plan.pick is not None
     item = ctx.c.items[plan.pick]
-    out: dict[str, Any] = {"item": item.id, "price": item.price}
+    out: dict[str, Any] = {"item": item.id, "price": item.price, "category": item.category}
     asset = acquire(ctx, at, item.id)
     if asset is not None:
         out["asset"] = asset["id"]
