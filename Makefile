@@ -39,7 +39,8 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy core accounts/services accounts/selectors.py game/services game/selectors.py game/engine \
-		monetization/services monetization/selectors.py
+		monetization/services monetization/selectors.py retention/services retention/selectors.py retention/rules.py \
+		retention/tally.py
 
 format: install
 	$(BIN)/ruff format .

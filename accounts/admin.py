@@ -10,6 +10,8 @@ from accounts.services import bans
 
 @admin.register(Player)
 class PlayerAdmin(admin.ModelAdmin):
+    """Apps above accounts add their sections of a player's page with `add_player_section`."""
+
     list_display = ("id", "email", "is_guest", "created_at", "banned_at")  # diamonds: Monetization › Wallets
     list_filter = ("is_guest", "banned_at")
     search_fields = ("=id", "email", "device_id")
@@ -58,3 +60,9 @@ class AuthTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+def add_player_section(inline: type[admin.options.InlineModelAdmin]) -> None:
+    """Show an app's rows about a player on the player's page (retention: unlocks, streak, quests ...)."""
+    if inline not in PlayerAdmin.inlines:
+        PlayerAdmin.inlines = [*PlayerAdmin.inlines, inline]

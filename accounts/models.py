@@ -25,6 +25,7 @@ class Player(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     unlimited_energy_until = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")  # IANA name: the player's day (retention)
     banned_at = models.DateTimeField(null=True, blank=True)
     ban_reason = models.CharField(max_length=200, blank=True)
     deletion_requested_at = models.DateTimeField(null=True, blank=True)

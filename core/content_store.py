@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core import heap
+from core.discovery import import_from_every_app
 from core.models import ContentDocument
 
 T = TypeVar("T")
@@ -21,9 +22,15 @@ Row = tuple[str, str, Any]  # (kind, key, data)
 _STORES: list["ContentStore[Any]"] = []
 
 
+def every_store() -> list["ContentStore[Any]"]:
+    """Every app's stores (each app names them in its `content_stores` module), in app order."""
+    import_from_every_app("content_stores")
+    return list(_STORES)
+
+
 def warm_all() -> None:
     """Build every store's object now (a server starting), not on the first player's request."""
-    for store in _STORES:
+    for store in every_store():
         store.current()
 
 

@@ -45,7 +45,24 @@ class LifeOutcome:
     event: dict[str, Any] = field(default_factory=dict)  # the engine's whole event, for handlers that need it
 
 
+@dataclass(frozen=True)
+class SavedLife:
+    """One saved advance of a life, whole, for handlers that read what they need once per save
+    (`on_saved_lives`): its outcomes, the life as saved, and `notices` a handler may add — engine-shaped
+    events (`{"kind", "at", "data": {"text", ...}}`) the player is told like the life's own."""
+
+    character: Any  # game.models.Character, as saved
+    outcomes: list[LifeOutcome]
+    events: list[dict[str, Any]]
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def player_id(self) -> int:
+        return int(self.character.player_id)
+
+
 Handler = Callable[[LifeOutcome], None]
+SavedHandler = Callable[[list[SavedLife]], None]
 
 
 @dataclass(frozen=True)
@@ -53,7 +70,8 @@ class Registration:
     name: str
     order: int
     kinds: frozenset[str]
-    handler: Handler
+    handler: Handler | None = None
+    saved: SavedHandler | None = None  # a handler of whole saves (`on_saved_lives`)
 
 
 REGISTRY: dict[str, Registration] = {}
@@ -71,6 +89,22 @@ def on_outcome(*kinds: str, order: int, name: str) -> Callable[[Handler], Handle
         if name in REGISTRY:
             raise RuntimeError(f"life hook {name!r} registered twice")
         REGISTRY[name] = Registration(name=name, order=order, kinds=frozenset(kinds) or KINDS, handler=handler)
+        _ordered = None
+        return handler
+
+    return register
+
+
+def on_saved_lives(*, order: int, name: str) -> Callable[[SavedHandler], SavedHandler]:
+    """Register `handler(saves)`: called once with every saved advance that has outcomes — one for a
+    player's action, a whole chunk of lives for the tick — so it reads what it needs in one query, not
+    one per outcome or per life."""
+
+    def register(handler: SavedHandler) -> SavedHandler:
+        global _ordered
+        if name in REGISTRY:
+            raise RuntimeError(f"life hook {name!r} registered twice")
+        REGISTRY[name] = Registration(name=name, order=order, kinds=KINDS, saved=handler)
         _ordered = None
         return handler
 
@@ -108,12 +142,28 @@ def outcomes_of(*, player_id: int, character_id: int, events: Iterable[dict[str,
     ]
 
 
-def dispatch(*, player_id: int, character_id: int, events: Iterable[dict[str, Any]]) -> None:
-    """Hand a saved advance's outcomes to every registered handler, in order, in the caller's transaction."""
-    outcomes = outcomes_of(player_id=player_id, character_id=character_id, events=events)
-    if not outcomes:
-        return
-    for registration in load_all():
-        for outcome in outcomes:
-            if outcome.kind in registration.kinds:
-                registration.handler(outcome)
+def dispatch(*, character: Any, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hand one saved advance's outcomes to every registered handler, in order, in the caller's
+    transaction; returns the notices handlers added for the player."""
+    return dispatch_many([(character, events)])[0]
+
+
+def dispatch_many(saves: list[tuple[Any, list[dict[str, Any]]]]) -> list[list[dict[str, Any]]]:
+    """`dispatch` for many lives saved together (the tick's chunk): each handler once for all of them.
+    Returns each save's notices, in the order of `saves`."""
+    whole = [
+        SavedLife(character=c, outcomes=outcomes_of(player_id=c.player_id, character_id=c.pk, events=e), events=e)
+        for c, e in saves
+    ]
+    heard = [s for s in whole if s.outcomes]
+    if heard:
+        for registration in load_all():
+            if registration.saved is not None:
+                registration.saved(heard)
+                continue
+            assert registration.handler is not None
+            for saved in heard:
+                for outcome in saved.outcomes:
+                    if outcome.kind in registration.kinds:
+                        registration.handler(outcome)
+    return [s.notices for s in whole]

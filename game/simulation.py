@@ -3,7 +3,10 @@
 
 Policies: `default` never answers (every question takes its default; majors after their window),
 `random` answers everything pending at random at 3 check-ins a real day, `sensible` answers with the
-choice whose effects look best at the same 3 check-ins, and does a few activities each time.
+choice whose effects look best at the same 3 check-ins, and does a few activities each time;
+`explorer` plays like `sensible` and also tries what the game offers: talks to someone, dates,
+shops for anything affordable (what retention's achievements and quests are tested against).
+An `observe(state, events)` callback sees every step's events (retention counts them).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import random
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +45,14 @@ class LifeReport:
 
 
 HOME = "house"  # what a sensible player buys to stop paying rent
+POLICIES = ("default", "random", "sensible", "explorer")
+Observer = Callable[[engine.LifeState, list[engine.Event]], None]
+TALK_LINES = (
+    ("I love you, you mean the world to me!", 0.9),
+    ("Thanks for today, that was nice.", 0.5),
+    ("How are you doing?", 0.0),
+    ("You really annoyed me yesterday.", -0.5),
+)
 
 
 def _score(effects: Effects) -> float:
@@ -107,8 +119,10 @@ def _activities(content: Content, state: engine.LifeState, rng: random.Random) -
     return plan + [a.id for a in ok[: 3 - len(plan)]]
 
 
-def play_life(content: Content, seed: int, policy: str, max_years: int = 110) -> LifeReport:
-    """One life from birth to death (or `max_years`) under `policy`."""
+def play_life(
+    content: Content, seed: int, policy: str, max_years: int = 110, observe: Observer | None = None
+) -> LifeReport:
+    """One life from birth to death (or `max_years`) under `policy`; `observe` sees every step."""
     pace = content.config.pace
     real_day = int(86400 * pace)  # game seconds in a real day
     state = engine.new_life(seed, 0, content)
@@ -126,6 +140,8 @@ def play_life(content: Content, seed: int, policy: str, max_years: int = 110) ->
             else:
                 state, events = engine.advance(state, state.clock, target, [], content)
             _count(report, events, state.stage)
+            if observe is not None:
+                observe(state, events)
             if state.dead:
                 break
             report.samples += 1
@@ -133,34 +149,78 @@ def play_life(content: Content, seed: int, policy: str, max_years: int = 110) ->
                 if getattr(state, stat) >= 100:
                     report.at_cap[stat] += 1
             if policy != "default":
-                state = _check_in(content, state, policy, rng, report)
+                state = _check_in(content, state, policy, rng, report, observe)
         day += 1
     return _finish(report, state)
 
 
 def _check_in(
-    content: Content, state: engine.LifeState, policy: str, rng: random.Random, report: LifeReport
+    content: Content,
+    state: engine.LifeState,
+    policy: str,
+    rng: random.Random,
+    report: LifeReport,
+    observe: Observer | None = None,
 ) -> engine.LifeState:
+    def seen(events: list[engine.Event]) -> None:
+        _count(report, events, state.stage)
+        if observe is not None:
+            observe(state, events)
+
     for question in list(state.pending):
         choice = rng.choice(question.choices)["id"] if policy == "random" else _sensible_choice(content, question, rng)
         try:
             state, events = engine.apply_choice(state, state.clock, question.id, choice, content)
         except engine.EngineError:
             continue
-        _count(report, events, state.stage)
-    if policy == "sensible":
-        for activity in _activities(content, state, rng):
+        seen(events)
+    if policy in ("sensible", "explorer"):
+        plan = _activities(content, state, rng)
+        if policy == "explorer":
+            plan += _explorations(content, state, rng)
+        for activity, target in ((a, _target(content, state, a, rng)) for a in plan):
             try:
                 at = max(state.clock, state.busy_until)  # one after the other within the check-in
-                target = (
-                    _job_target(content, state) if activity == "apply_job" else HOME if activity == "shop" else None
-                )
                 state, events = engine.apply_activity(state, at, activity, content, target=target)
             except engine.EngineError:
                 continue
             report.activities += 1
-            _count(report, events, state.stage)
+            seen(events)
+    if policy == "explorer":
+        people = [p for p in state.people if p.alive]
+        if people:
+            text, sentiment = rng.choice(TALK_LINES)
+            try:
+                state, events, _, _ = engine.apply_talk(
+                    state, max(state.clock, state.busy_until), rng.choice(people).id, text, sentiment, content
+                )
+            except engine.EngineError:
+                return state
+            seen(events)
     return state
+
+
+def _target(content: Content, state: engine.LifeState, activity: str, rng: random.Random) -> str | None:
+    if activity == "apply_job":
+        return _job_target(content, state)
+    if activity == "shop":
+        home = content.items.get(HOME)
+        if home and state.money >= 1.5 * home.price and not any(a["item"] == HOME for a in state.assets):
+            return HOME
+        affordable = [i.id for i in content.items.values() if i.price * 4 <= state.money and i.min_age <= state.age]
+        return rng.choice(affordable) if affordable else None
+    return None
+
+
+def _explorations(content: Content, state: engine.LifeState, rng: random.Random) -> list[str]:
+    """What a curious player adds to a sensible check-in: now and then a date or some shopping."""
+    acts = content.activities
+    extra = []
+    for activity, chance in (("date", 0.3), ("shop", 0.2)):
+        act = acts.get(activity)
+        if act and state.stage in act.stages and state.age >= act.min_age and rng.random() < chance:
+            extra.append(activity)
+    return extra
 
 
 def _count(report: LifeReport, events: list[engine.Event], stage: str) -> None:

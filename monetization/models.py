@@ -24,6 +24,7 @@ class DiamondTransaction(models.Model):
         ACHIEVEMENT = "achievement", "achievement reward"
         QUEST = "quest", "quest reward"
         DAILY_LOGIN = "daily_login", "daily login reward"
+        TUTORIAL = "tutorial", "tutorial reward"
         REFUND = "refund", "store refund"
         DEBT_REPAYMENT = "debt_repayment", "debt repayment"
         OPERATOR_GRANT = "operator_grant", "operator grant"

@@ -221,6 +221,10 @@ GAME_SKIP_THREADS = env.int("GAME_SKIP_THREADS", default=1)
 # How long a server thread may hold the GIL while another waits (core/scheduler.py; Python's is 5 ms).
 SERVER_SWITCH_INTERVAL_SECONDS = env.float("SERVER_SWITCH_INTERVAL_SECONDS", default=0.001)
 
+# Retention's checks on every saved advance of a life (achievements, statistics, album, quests;
+# docs/retention.md). Off only to measure their cost (bench/retention.py) or in an emergency.
+RETENTION_CHECKS = env.bool("RETENTION_CHECKS", default=True)
+
 # --- Stores (docs/economy.md). The stores this server sells diamonds through (each needs its settings).
 STORES = env.list("STORES", default=["apple", "google"])
 STORE_VERIFICATIONS_PER_MINUTE = env.int("STORE_VERIFICATIONS_PER_MINUTE", default=10)

@@ -34,6 +34,7 @@ def test_each_app_declares_its_jobs_next_to_its_tasks() -> None:
         "purge-idempotency-records": "monetization.tasks.purge_idempotency_records",
         "poll-google-voided": "monetization.tasks.poll_google_voided_purchases",
         "retry-google-acknowledgements": "monetization.tasks.retry_unacknowledged_google_purchases",
+        "daily-quests-reset": "retention.tasks.daily_quests_reset",
     }
 
 

@@ -9,7 +9,7 @@ from . import actions, jobboard, sim
 from .content import Content
 from .ctx import Ctx
 from .errors import BadInput, CharacterDead, EngineError, InvalidTime
-from .outcomes import resolve
+from .outcomes import gift, resolve
 from .questions import raise_system
 from .state import Event, Input, LifeState
 from .timeline import YEAR
@@ -90,6 +90,21 @@ def apply_energy(state: LifeState, at: int, amount: float, content: Content) -> 
     if ctx.s.dead:
         raise CharacterDead("this life has ended")
     ctx.add_energy(amount)
+    return ctx.s, ctx.events
+
+
+def apply_gift(state: LifeState, at: int, item_id: str, content: Content) -> tuple[LifeState, list[Event]]:
+    """A present from outside the life (a daily login reward): the item into the belongings, its
+    effects applied once, as if bought; nothing is paid. Raises BadInput for an unknown item."""
+    _check_time(state, at)
+    item = content.items.get(item_id)
+    if item is None:
+        raise BadInput(f"no item {item_id!r}")
+    ctx = Ctx(state.clone(), content)
+    sim.run(ctx, at)
+    if ctx.s.dead:
+        raise CharacterDead("this life has ended")
+    gift(ctx, ctx.s.clock, item)
     return ctx.s, ctx.events
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from . import career, school
 from .assets import acquire
-from .content import Effects
+from .content import Effects, Item
 from .ctx import Ctx
 from .death import die
 from .people import add_person, change_affinity
@@ -123,3 +123,10 @@ def expire_due(ctx: Ctx, t: int) -> None:
     for q in [q for q in ctx.s.pending if q.expires_at <= t]:
         if q in ctx.s.pending:
             resolve(ctx, t, q, q.default, by="expiry")
+
+
+def gift(ctx: Ctx, at: int, item: Item) -> None:
+    """An item given, not bought: kept like a purchase, its effects once, and the player told."""
+    acquire(ctx, at, item.id)
+    changed = apply_effects(ctx, at, item.effects, None, f"gift:{item.id}")
+    ctx.emit("message", at, topic="gift", text=f"You received a gift: {item.name}.", item=item.id, effects=changed)

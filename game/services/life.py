@@ -225,16 +225,19 @@ def after_side_effects(
     offline_outbox: list | None = None,
     people_outbox: list | None = None,
     summarized: int = 0,
+    notices: list[dict[str, Any]] | None = None,
 ) -> None:
     """People mirror, the life hooks (milestone diamonds ...), pushes or offline queue: all in the
     caller's transaction. With `people_outbox` the people mirror is left to the caller's one
-    `sync_people_many` for a whole chunk (the tick)."""
+    `sync_people_many` for a whole chunk (the tick); with `notices` the hooks were already run for
+    the chunk (`hooks.dispatch_many`) and these are what they said."""
     people = (character, before.get("people", []), character.state["people"])
     if people_outbox is None:
         sync_people_many([people])
     else:
         people_outbox.append(people)
-    hooks.dispatch(player_id=character.player_id, character_id=character.pk, events=event_dicts)
+    if notices is None:
+        notices = hooks.dispatch(character=character, events=event_dicts)
     notify.deliver(
         player_id=character.player_id,
         character=character,
@@ -246,6 +249,7 @@ def after_side_effects(
         outbox=outbox,
         offline_outbox=offline_outbox,
         summarized=summarized,
+        notices=notices,
     )
 
 

@@ -56,6 +56,7 @@ def deliver(
     outbox: list[tuple[int, dict[str, Any]]] | None = None,
     offline_outbox: list[offline.Kept] | None = None,
     summarized: int = 0,
+    notices: list[dict[str, Any]] | None = None,
 ) -> None:
     """Push `u` and the events to an online player; keep the events for an offline one.
 
@@ -65,7 +66,7 @@ def deliver(
     """
     if summarized:
         events = events[:-summarized] + told_in_reply(events[-summarized:], after)
-    events = worth_pushing(events)
+    events = worth_pushing(events) + (notices or [])  # notices: what the life hooks tell (achievements ...)
     pushes = event_pushes(character, events)
     if online is None:
         online = presence.is_online(player_id)

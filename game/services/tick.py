@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core import presence
 from core.pushes import push_many
-from game import engine
+from game import engine, hooks
 from game.engine.timeline import first_step_after
 from game.models import Character
 from game.services import clock, life, offline
@@ -64,7 +64,8 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
                 outbox: list = []
                 kept: list = []
                 people: list = []
-                for character, before, event_dicts in advanced:
+                told = hooks.dispatch_many([(c, e) for c, _, e in advanced])  # each hook once for the chunk
+                for (character, before, event_dicts), notices in zip(advanced, told, strict=True):
                     life.after_side_effects(
                         character=character,
                         before=before,
@@ -74,6 +75,7 @@ def run_tick(*, now: datetime | None = None) -> TickReport:
                         outbox=outbox,
                         offline_outbox=kept,
                         people_outbox=people,
+                        notices=notices,
                     )
                 life.sync_people_many(people)
                 push_many(outbox)

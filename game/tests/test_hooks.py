@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from game import hooks
-from game.models import Character
+from game.models import Character, OfflineEvent
 from game.services import life
 from game.tests import play
 from monetization.models import DiamondTransaction
@@ -40,16 +40,17 @@ def test_the_order_is_listed_in_one_place(recorded):
     call_command("life_hooks", stdout=out)
     lines = out.getvalue().splitlines()
     names = [line.split()[1] for line in lines]
-    assert names == ["test.first", "game.milestone_diamonds", "test.last"]
+    assert names == ["test.first", "game.milestone_diamonds", "test.last", "retention.progress"]
     assert lines[1].split()[0] == "100" and lines[1].endswith("(milestone)")
 
 
 def test_handlers_run_in_order_and_milestones_pay_through_the_ledger(make_player, recorded):
     player, _ = make_player()
-    hooks.dispatch(player_id=player.pk, character_id=7, events=[_milestone(), {"kind": "payday", "at": 5, "data": {}}])
+    character = life.current_character(player_id=player.pk, lock=False)
+    hooks.dispatch(character=character, events=[_milestone(), {"kind": "payday", "at": 5, "data": {}}])
     assert recorded == [("first", "graduation"), ("last", "graduation")]
-    grant = DiamondTransaction.objects.get(player_id=player.pk)
-    assert (grant.reason, grant.amount) == ("milestone", 50)
+    grant = DiamondTransaction.objects.get(player_id=player.pk, reason="milestone")
+    assert grant.amount == 50
 
 
 def test_a_failing_handler_rolls_the_life_save_back(make_player):
@@ -75,3 +76,28 @@ def test_a_failing_handler_rolls_the_life_save_back(make_player):
 def test_unknown_kinds_are_refused_at_registration():
     with pytest.raises(ValueError, match="unknown outcome kinds"):
         hooks.on_outcome("marriage_proposal", order=1, name="test.bad")
+
+
+def test_a_whole_save_handler_runs_once_per_save_and_its_notices_reach_the_player(make_player):
+    """`on_saved_lives` sees a save's outcomes at once (not once per outcome); what it adds to
+    `notices` is told to the player like the life's own events."""
+    player, _ = make_player()
+    life.current_character(player_id=player.pk, lock=False)
+    calls: list[int] = []
+
+    @hooks.on_saved_lives(order=300, name="test.whole")
+    def whole(saves: list[hooks.SavedLife]) -> None:
+        for saved in saves:
+            calls.append(len(saved.outcomes))
+            saved.notices.append({"kind": "test_notice", "at": 0, "data": {"text": "Hello from a hook."}})
+
+    try:
+        reply = play.do_activity(player_id=player.pk, activity="nap")
+    finally:
+        hooks.unregister("test.whole")
+    assert len(calls) == 1 and calls[0] >= 1
+    assert reply["events"][0]["kind"] == "activity"
+    kept = [row.push for row in OfflineEvent.objects.filter(player_id=player.pk)]  # offline: kept for sign-in
+    assert {"type": "messageEvent", "kind": "test_notice", "text": "Hello from a hook."}.items() <= next(
+        p for p in kept if p.get("kind") == "test_notice"
+    ).items()

@@ -132,8 +132,9 @@ def test_time_skip_runs_the_engine_and_logs_summary(rich_player, skip, price, se
     assert reply["summary"] and all(isinstance(line, str) for line in reply["summary"])
     character = Character.objects.get(current_of_id=rich_player.pk)
     assert character.game_clock >= clock_before + seconds
-    rewards = sum(DiamondTransaction.objects.filter(reason=Reason.MILESTONE).values_list("amount", flat=True))
-    assert reply["player"]["diamonds"] == 1000 - price + rewards  # years skipped reach milestones too
+    earned = DiamondTransaction.objects.filter(reason__in=[Reason.MILESTONE, Reason.ACHIEVEMENT])
+    rewards = sum(earned.values_list("amount", flat=True))
+    assert reply["player"]["diamonds"] == 1000 - price + rewards  # years skipped reach milestones (achievements) too
     assert reply["refunded"] == 0 and reply["stopped_for"] is None
     log = TimeSkipPurchase.objects.get()
     assert (log.skip_type, log.price, log.skipped_seconds, log.summary) == (skip, price, seconds, reply["summary"])
@@ -145,7 +146,9 @@ def test_a_week_skip_tells_its_years_in_the_summary_not_in_hundreds_of_pushes(ri
     assert len(reply["summary"]) >= 3
     pushes = list(OfflineEvent.objects.filter(player_id=rich_player.pk).values_list("push", flat=True))
     open_ids = {q["event_id"] for q in reply["player"]["character"]["pending_events"]}
-    assert {p["type"] for p in pushes} <= {"questionEvent", "personObject", "u"}  # no messageEvent per event
+    assert {p["type"] for p in pushes} <= {"questionEvent", "personObject", "u", "messageEvent"}
+    told = {p["kind"] for p in pushes if p["type"] == "messageEvent"}
+    assert told <= {"achievement", "quest_completed"}  # no messageEvent per event: only retention's news
     assert {p["event_id"] for p in pushes if p["type"] == "questionEvent"} <= open_ids
     people = [p["id"] for p in pushes if p["type"] == "personObject"]
     assert len(people) == len(set(people))  # each changed person once, as they are now

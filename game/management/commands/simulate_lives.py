@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--lives", type=int, default=200)
-        parser.add_argument("--policy", action="append", choices=["default", "random", "sensible"])
+        parser.add_argument("--policy", action="append", choices=list(simulation.POLICIES))
         parser.add_argument("--seed", type=int, default=1, help="first seed; lives use seed, seed+1, ...")
         parser.add_argument("--json", action="store_true", help="print one JSON object per policy")
         parser.add_argument(

@@ -1,0 +1,234 @@
+"""Daily quests: one easy, one medium and one hard a day per player (the player's local day), chosen
+deterministically per player and day among the templates the current life can do. Progress is
+counted from the life's own outcomes (retention/services/progress.py), never from a client; a quest
+completes by itself and its reward is claimed with `complete_quest`.
+
+A day's quests are created once (a unique key per player, day and difficulty): by the first request
+or outcome of the day, or ahead by the periodic reset — however often, or from how many processes,
+it runs.
+"""
+
+import hashlib
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Player
+from core.errors import GameError
+from game.models import Character
+from monetization.models import DiamondTransaction
+from monetization.services import ledger
+from retention.models import DailyQuest
+from retention.rules import QuestTemplate, RetentionContent
+from retention.services import calendar
+from retention.services.content import current
+
+DIFFICULTIES = ("easy", "medium", "hard")
+NOTE = "Quest progress is counted by the server from what happens in your life; this changes nothing."
+
+
+def can_do(template: QuestTemplate, state: dict[str, Any] | None) -> bool:
+    """Whether the life can do the quest today (a child gets no overtime to work)."""
+    if state is None or state.get("dead"):
+        return False
+    if int(state.get("age") or 0) < template.min_age:
+        return False
+    if template.stages and state.get("stage") not in template.stages:
+        return False
+    return not (template.needs_job and not state.get("job"))
+
+
+def choose(content: RetentionContent, player_id: int, day: date, state: dict[str, Any] | None) -> list[QuestTemplate]:
+    """The day's templates: per difficulty, one of those the life can do, by a stable hash of player and day."""
+    chosen = []
+    for difficulty in DIFFICULTIES:
+        options = sorted((q for q in content.quests_of(difficulty) if can_do(q, state)), key=lambda q: q.id)
+        if options:
+            digest = hashlib.sha256(f"{player_id}:{day.isoformat()}:{difficulty}".encode()).digest()
+            chosen.append(options[int.from_bytes(digest[:8], "big") % len(options)])
+    return chosen
+
+
+def ensure_day(player_id: int, day: date, state: dict[str, Any] | None) -> list[DailyQuest]:
+    """The player's quests of `day`, created if they are not yet (idempotent under races)."""
+    rows = list(DailyQuest.objects.filter(player_id=player_id, day=day))
+    return rows or _make_days({player_id: (day, state)}).get(player_id, [])
+
+
+def _make_days(wanted: dict[int, tuple[date, dict[str, Any] | None]]) -> dict[int, list[DailyQuest]]:
+    """Create the players' quests of their day in one insert (a row another process made first is kept:
+    the unique key), then read them back in one query."""
+    content = current()
+    DailyQuest.objects.bulk_create(
+        [
+            DailyQuest(
+                player_id=player_id,
+                day=day,
+                difficulty=t.difficulty,
+                template_id=t.id,
+                description=t.description,
+                target=t.target,
+                reward=t.reward,
+            )
+            for player_id, (day, state) in wanted.items()
+            for t in choose(content, player_id, day, state)
+        ],
+        ignore_conflicts=True,
+    )
+    days = {day for day, _ in wanted.values()}
+    out: dict[int, list[DailyQuest]] = {}
+    for quest in DailyQuest.objects.filter(player_id__in=list(wanted), day__in=days):
+        if quest.day == wanted[quest.player_id][0]:
+            out.setdefault(quest.player_id, []).append(quest)
+    return out
+
+
+def _today(player_id: int, now: datetime) -> tuple[date, str]:
+    zone = Player.objects.values_list("time_zone", flat=True).get(pk=player_id)
+    return calendar.local_day(now, zone), zone
+
+
+def _life_state(player_id: int) -> dict[str, Any] | None:
+    return Character.objects.filter(current_of_id=player_id).values_list("state", flat=True).first()
+
+
+def quest_object(q: DailyQuest) -> dict[str, Any]:
+    return {
+        "quest_id": q.pk,
+        "type": q.template_id,
+        "difficulty": q.difficulty,
+        "description": q.description,
+        "progress": q.progress,
+        "target": q.target,
+        "reward": q.reward,
+        "status": q.status,
+    }
+
+
+def active(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
+    """`get_active_quests`: today's quests (made now if the reset has not reached the player yet)."""
+    now = now or timezone.now()
+    day, zone = _today(player_id, now)
+    rows = ensure_day(player_id, day, _life_state(player_id))
+    return {
+        "quests": [quest_object(q) for q in sorted(rows, key=lambda q: DIFFICULTIES.index(q.difficulty))],
+        "day": day.isoformat(),
+        "next_reset_at": calendar.next_midnight(now, zone).isoformat(),
+        "server_now": now.isoformat(),
+    }
+
+
+def progress_of(*, player_id: int, quest_type: str, now: datetime | None = None) -> dict[str, Any]:
+    """`update_quest_progress`: answers today's progress of the quest and changes nothing (a client's
+    count is never trusted: the server counts from its own outcomes)."""
+    now = now or timezone.now()
+    day, _ = _today(player_id, now)
+    rows = ensure_day(player_id, day, _life_state(player_id))
+    found = next((q for q in rows if q.template_id == quest_type or str(q.pk) == quest_type), None)
+    if found is None:
+        raise GameError("not_found", f"No quest {quest_type!r} today.", fields=["quest_type"])
+    return {**quest_object(found), "note": NOTE}
+
+
+def claim(*, player_id: int, quest_id: int, now: datetime | None = None) -> dict[str, Any]:
+    """`complete_quest`: the reward of a completed quest, once; `conflict` early or twice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        quest = DailyQuest.objects.select_for_update().filter(pk=quest_id, player_id=player_id).first()
+        if quest is None:
+            raise GameError("not_found", "No such quest.", fields=["quest_id"])
+        if quest.status == DailyQuest.Status.CLAIMED:
+            raise GameError("conflict", "This quest's reward is already claimed.", quest=quest_object(quest))
+        if quest.status != DailyQuest.Status.COMPLETED:
+            raise GameError("conflict", f"Not done yet: {quest.progress} of {quest.target}.", quest=quest_object(quest))
+        quest.status = DailyQuest.Status.CLAIMED
+        quest.claimed_at = now
+        quest.save(update_fields=["status", "claimed_at"])
+        row = ledger.diamonds_credit(
+            player_id=player_id,
+            amount=quest.reward,
+            reason=DiamondTransaction.Reason.QUEST,
+            reference=f"quest:{quest.template_id}",
+            dedupe_key=f"quest:{quest.pk}",
+        )
+    diamonds = row.balance_after if row else ledger.balance(player_id=player_id).diamonds
+    return {"reward": quest.reward, "diamonds": diamonds, "quest": quest_object(quest)}
+
+
+def record_many(counted: list[tuple[Any, Counter[str]]], *, zones: dict[int, str], now: datetime) -> None:
+    """Count saves' outcomes towards their players' quests of today (the caller holds the players'
+    progress locks): one read of the quests for all of them; a notice added to a save per quest it
+    completes. `counted` pairs each save (`game.hooks.SavedLife`) with its counts."""
+    content = current()
+    days = {pid: calendar.local_day(now, zone) for pid, zone in zones.items()}
+    rows = DailyQuest.objects.filter(player_id__in=list(days), day__in=set(days.values()))
+    by_player: dict[int, list[DailyQuest]] = {}
+    for quest in rows:
+        if quest.day == days[quest.player_id]:
+            by_player.setdefault(quest.player_id, []).append(quest)
+    missing = {s.player_id: s.character.state for s, _ in counted if s.player_id not in by_player}
+    if missing:  # the first outcomes of these players' day: today's quests now, in one insert
+        by_player.update(_make_days({pid: (days[pid], state) for pid, state in missing.items()}))
+    changed: dict[int, DailyQuest] = {}
+    for saved, counts in counted:
+        for quest in by_player.get(saved.player_id, []):
+            notice = _count(content.quests.get(quest.template_id), quest, counts, saved, now)
+            if notice is not None:
+                changed[quest.pk] = quest
+                if notice:
+                    saved.notices.append(notice)
+    if len(changed) == 1:
+        next(iter(changed.values())).save(update_fields=["seen", "progress", "status", "completed_at"])
+    elif changed:
+        DailyQuest.objects.bulk_update(list(changed.values()), ["seen", "progress", "status", "completed_at"])
+
+
+def _count(
+    template: QuestTemplate | None, quest: DailyQuest, counts: Counter[str], saved: Any, now: datetime
+) -> dict[str, Any] | None:
+    """Move one quest by one save: None if unchanged, {} if moved, the notice if it completed now."""
+    if template is None or quest.status != DailyQuest.Status.ACTIVE:
+        return None
+    if template.distinct_people:
+        people = {str(e["data"].get("person_id")) for e in saved.events if e.get("kind") == "conversation"}
+        seen = sorted(set(quest.seen) | people)
+        if len(seen) == len(quest.seen):
+            return None
+        quest.seen = seen
+        quest.progress = min(quest.target, len(seen))
+    else:
+        amount = counts.get(template.count, 0)
+        if amount <= 0:
+            return None
+        quest.progress = min(quest.target, quest.progress + int(amount))
+    if quest.progress < quest.target:
+        return {}
+    quest.status = DailyQuest.Status.COMPLETED
+    quest.completed_at = now
+    return {
+        "kind": "quest_completed",
+        "at": int(saved.character.state.get("clock") or saved.character.game_clock),
+        "data": {
+            "text": f"Quest complete: {quest.description}. Claim your {quest.reward} diamonds.",
+            "quest": quest_object(quest),
+        },
+    }
+
+
+def reset(*, now: datetime | None = None, seen_within_days: int = 2) -> int:
+    """The daily reset (periodic, hourly: some player's midnight passes every hour): today's quests
+    for every player seen lately, in their own day. Idempotent; returns the quests created."""
+    now = now or timezone.now()
+    made = 0
+    players = Player.objects.filter(last_seen_at__gte=now - timedelta(days=seen_within_days)).values_list(
+        "pk", "time_zone"
+    )
+    for player_id, zone in players.iterator(chunk_size=500):
+        day = calendar.local_day(now, zone)
+        if DailyQuest.objects.filter(player_id=player_id, day=day).exists():
+            continue
+        made += len(ensure_day(player_id, day, _life_state(player_id)))
+    return made

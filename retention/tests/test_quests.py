@@ -1,0 +1,95 @@
+"""Daily quests: stable assignment per player and day, progress from the life's own outcomes, claims
+once, and a daily reset that is the same however often and from however many places it runs."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Player
+from core.errors import GameError
+from core.testing import run_concurrently
+from monetization.models import DiamondTransaction
+from retention.models import DailyQuest
+from retention.rules import build
+from retention.services import quests
+from retention.services.content import read_files
+from retention.tests.conftest import act
+
+pytestmark = pytest.mark.django_db
+
+
+def test_three_quests_a_day_stable_for_a_player_and_day_and_fit_for_the_life(grown):
+    player = grown(age=8)
+    now = timezone.now()
+    first = quests.active(player_id=player.pk, now=now)
+    again = quests.active(player_id=player.pk, now=now + timedelta(minutes=5))
+    assert [q["difficulty"] for q in first["quests"]] == ["easy", "medium", "hard"]
+    assert first["quests"] == again["quests"] and DailyQuest.objects.filter(player_id=player.pk).count() == 3
+    assert first["next_reset_at"] and first["server_now"] == now.isoformat()
+    content = build(read_files())
+    for q in first["quests"]:  # a child is never asked to work overtime or earn a salary
+        assert not content.quests[q["type"]].needs_job
+    state = {"age": 8, "stage": "child", "job": None}
+    day = now.date()
+    assert quests.choose(content, player.pk, day, state) == quests.choose(content, player.pk, day, state)
+    picks = {tuple(t.id for t in quests.choose(content, player.pk, day + timedelta(days=d), state)) for d in range(30)}
+    assert len(picks) > 1  # another day, other quests
+
+
+def test_progress_is_counted_from_the_life_and_the_reward_is_claimed_once(grown):
+    player = grown(age=12)
+    today = quests.active(player_id=player.pk)["quests"]
+    medium = next(q for q in today if q["difficulty"] == "medium")
+    DailyQuest.objects.filter(pk=medium["quest_id"]).update(template_id="five_activities", target=5, reward=15)
+    with pytest.raises(GameError) as early:
+        quests.claim(player_id=player.pk, quest_id=medium["quest_id"])
+    assert early.value.code == "conflict"
+    for activity in ("read", "exercise", "read", "study", "read"):
+        act(player.pk, activity)
+    shown = quests.progress_of(player_id=player.pk, quest_type="five_activities")
+    assert (shown["progress"], shown["status"]) == (5, "completed") and "changes nothing" in shown["note"]
+    reply = quests.claim(player_id=player.pk, quest_id=medium["quest_id"])
+    assert reply["reward"] == 15 and reply["quest"]["status"] == "claimed"
+    with pytest.raises(GameError) as twice:
+        quests.claim(player_id=player.pk, quest_id=medium["quest_id"])
+    assert twice.value.code == "conflict"
+    paid = DiamondTransaction.objects.filter(player_id=player.pk, reason="quest").values_list("amount", flat=True)
+    assert list(paid) == [15]
+
+
+def test_a_client_cannot_report_progress(grown):
+    player = grown()
+    easy = quests.active(player_id=player.pk)["quests"][0]
+    shown = quests.progress_of(player_id=player.pk, quest_type=easy["type"])
+    assert shown["progress"] == 0 and DailyQuest.objects.get(pk=easy["quest_id"]).progress == 0
+    with pytest.raises(GameError) as unknown:
+        quests.progress_of(player_id=player.pk, quest_type="fly_to_the_moon")
+    assert unknown.value.code == "not_found"
+
+
+def test_the_daily_reset_twice_or_at_once_makes_one_set(grown):
+    players = [grown(age=9) for _ in range(3)]
+    Player.objects.filter(pk__in=[p.pk for p in players]).update(last_seen_at=timezone.now())
+    made = quests.reset()
+    assert made == 9 and quests.reset() == 0
+    assert DailyQuest.objects.count() == 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_resets_at_once_make_one_set(grown):
+    players = [grown(age=9) for _ in range(2)]
+    Player.objects.filter(pk__in=[p.pk for p in players]).update(last_seen_at=timezone.now())
+    results = run_concurrently(2, lambda i: quests.reset())
+    assert all(isinstance(r, int) for r in results)
+    assert DailyQuest.objects.count() == 6
+    assert sorted(DailyQuest.objects.values_list("player_id", "difficulty")) == sorted(
+        (p.pk, d) for p in players for d in ("easy", "medium", "hard")
+    )
+
+
+def test_the_quest_day_is_the_players_own(grown):
+    player = grown()
+    Player.objects.filter(pk=player.pk).update(time_zone="Pacific/Auckland")
+    late_utc = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # already 2 June in Auckland
+    assert quests.active(player_id=player.pk, now=late_utc)["day"] == "2026-06-02"

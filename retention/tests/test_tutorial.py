@@ -1,0 +1,48 @@
+"""The tutorial: steps tracked per player, finishing pays once, the funnel counts players per step."""
+
+import pytest
+
+from core.errors import GameError
+from monetization.models import DiamondTransaction
+from retention.services import tutorial
+
+pytestmark = pytest.mark.django_db
+STEPS = [
+    "meet_your_character",
+    "first_choice",
+    "first_activity",
+    "first_talk",
+    "check_achievements",
+    "claim_daily_reward",
+]
+
+
+def test_finishing_the_steps_pays_once(make_player):
+    player, _ = make_player()
+    for step in STEPS[:-1]:
+        assert tutorial.step(player_id=player.pk, step=step)["reward"] == 0
+    done = tutorial.step(player_id=player.pk, step=STEPS[-1])
+    assert done["completed"] and done["reward"] == 20 and done["next_step"] is None
+    again = tutorial.step(player_id=player.pk, step=STEPS[0])
+    assert again["reward"] == 0 and again["completed"]
+    assert list(
+        DiamondTransaction.objects.filter(player_id=player.pk, reason="tutorial").values_list("amount", flat=True)
+    ) == [20]
+
+
+def test_an_unknown_step_is_refused(make_player):
+    player, _ = make_player()
+    with pytest.raises(GameError) as refused:
+        tutorial.step(player_id=player.pk, step="skip_everything")
+    assert refused.value.code == "bad_request" and refused.value.extra["fields"] == ["step"]
+
+
+def test_the_funnel_counts_players_per_step(make_player):
+    a, _ = make_player()
+    b, _ = make_player()
+    tutorial.step(player_id=a.pk, step=STEPS[0])
+    tutorial.step(player_id=a.pk, step=STEPS[1])
+    tutorial.step(player_id=b.pk, step=STEPS[0])
+    rows = {r["step"]: r for r in tutorial.funnel()}
+    assert rows["started"]["players"] == 2 and rows[STEPS[0]]["players"] == 2
+    assert rows[STEPS[1]]["players"] == 1 and rows[STEPS[1]]["share"] == 50.0 and rows["completed"]["players"] == 0
