@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -155,8 +156,8 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
     for q in ("p50_ms", "p99_ms"):
-        off = sorted(r[q] for r in results["off"])[len(results["off"]) // 2]
-        on = sorted(r[q] for r in results["on"])[len(results["on"]) // 2]
+        off = statistics.median(r[q] for r in results["off"])
+        on = statistics.median(r[q] for r in results["on"])
         verdict = "met" if on <= 1.3 * off else "MISSED"
         ratio = on / off
         print(

@@ -43,6 +43,10 @@ class PlayerProgress(models.Model):
     life_character_id = models.BigIntegerField(null=True, blank=True)  # the life `life_counts` counts
     life_counts = models.JSONField(default=dict, blank=True)  # retention/tally.py's keys, this life
     unlocked = models.JSONField(default=list, blank=True)  # achievement ids (mirror of PlayerAchievement)
+    # Today's quests as the saves count them (quest id -> count, target, progress ...): read and written
+    # with the row above, so a save costs no quest query; a DailyQuest row is written when it completes.
+    quest_day = models.DateField(null=True, blank=True)
+    quests = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -204,13 +204,13 @@ async def test_replies_come_in_request_order(asgi_app, make_player):
 
 async def test_rate_limit_per_socket(asgi_app, make_player, settings):
     settings.WS_RATE_SOCKET_BURST = 5
-    settings.WS_RATE_SOCKET_PER_SECOND = 1
+    settings.WS_RATE_SOCKET_PER_SECOND = 0.1  # slow enough that a slow sign-in (a busy machine) refills nothing
     _, token = await new_player(make_player)
     client = await signed_in(asgi_app, token)  # the auth frame took one token
     replies = [await client.request("ping", rid=str(i)) for i in range(6)]
     assert [r["ok"] for r in replies] == [True] * 4 + [False] * 2
     assert replies[4]["error"]["code"] == "rate_limited"
-    assert 0 < replies[4]["error"]["retry_after"] <= 1
+    assert 0 < replies[4]["error"]["retry_after"] <= 10
     await client.close()
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Player
+from core.dbretry import retry_on_deadlock
 from core.errors import GameError
 from game.models import Character
 from game.services import energy, gifts
@@ -24,6 +25,7 @@ from retention.models import LoginStreak
 from retention.rules import LoginDay
 from retention.services import calendar
 from retention.services.content import current
+from retention.services.rows import locked_row
 
 
 def _reward(day: LoginDay) -> dict[str, Any]:
@@ -75,14 +77,14 @@ def check(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
     }
 
 
+@retry_on_deadlock
 def claim(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
     """`claim_daily_reward`: pay today's cycle day once; `conflict` if today's was claimed."""
     now = now or timezone.now()
-    LoginStreak.objects.get_or_create(player_id=player_id)
     with transaction.atomic():
         # the life first (the lock order of every life change: life, then the player), if there is one
         character = Character.objects.select_for_update().filter(current_of_id=player_id, alive=True).first()
-        streak = LoginStreak.objects.select_for_update().get(player_id=player_id)
+        streak = locked_row(LoginStreak, player_id)
         zone = Player.objects.values_list("time_zone", flat=True).get(pk=player_id)
         status = _status(streak, zone, now)
         if not status["claimable"]:

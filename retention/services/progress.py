@@ -7,9 +7,13 @@ their quests — for one player's action or for a whole chunk of the tick, whate
 achievements (game/tests/test_query_counts.py pins it; bench/retention.py measures it).
 """
 
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from game.hooks import SavedLife
@@ -19,22 +23,87 @@ from retention.services import achievements, album, quests
 from retention.services.content import current
 from retention.tally import STATISTICS
 
-_FIELDS = [*STATISTICS, "life_character_id", "life_counts", "unlocked", "updated_at"]
+_COLUMNS = [*STATISTICS, "life_character_id", "life_counts", "unlocked", "quest_day", "quests"]
+_JSON = {"life_counts", "unlocked", "quests"}
 
 
-def _locked(player_ids: list[int]) -> dict[int, PlayerProgress]:
+@dataclass
+class Progress:
+    """A player's `PlayerProgress` row as the checks use it (read and written with two prepared
+    statements: the ORM's query building cost more than the checks themselves)."""
+
+    player_id: int
+    time_zone: str
+    values: dict[str, Any]
+
+    def statistics(self) -> dict[str, int]:
+        return {name: int(self.values[name]) for name in STATISTICS}
+
+    def __getattr__(self, name: str) -> Any:  # quests.record_many reads quest_day, quests
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _COLUMNS:
+            self.values[name] = value
+        else:
+            super().__setattr__(name, value)
+
+
+def _locked(player_ids: list[int]) -> dict[int, Progress]:
     """The players' progress rows, locked in id order (made on first need: the primary key settles races)."""
-
-    def read() -> dict[int, PlayerProgress]:
-        rows = PlayerProgress.objects.select_for_update().select_related("player").filter(player_id__in=player_ids)
-        return {row.player_id: row for row in rows.order_by("player_id")}
-
-    found = read()
+    found = _read(player_ids)
     missing = [pid for pid in player_ids if pid not in found]
     if missing:
         PlayerProgress.objects.bulk_create([PlayerProgress(player_id=pid) for pid in missing], ignore_conflicts=True)
-        found = read()
+        found = _read(player_ids)
     return found
+
+
+def _read(player_ids: list[int]) -> dict[int, Progress]:
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"p.{quote(c)}" for c in _COLUMNS)
+    marks = ", ".join(["%s"] * len(player_ids))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT p.player_id, pl.time_zone, {columns} FROM player_progress p "  # noqa: S608 - names from the model
+        f"JOIN players pl ON pl.id = p.player_id WHERE p.player_id IN ({marks}) ORDER BY p.player_id{lock}"
+    )
+    out: dict[int, Progress] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, player_ids)
+        for player_id, zone, *values in cursor.fetchall():
+            row = dict(zip(_COLUMNS, values, strict=True))
+            for name in _JSON:
+                if isinstance(row[name], str | bytes):
+                    row[name] = json.loads(row[name])
+            if isinstance(row["quest_day"], str):
+                row["quest_day"] = date.fromisoformat(row["quest_day"])
+            out[player_id] = Progress(player_id, zone, row)
+    return out
+
+
+def _write(rows: list[Progress], now: datetime) -> None:
+    """One prepared UPDATE, run for every row (executemany)."""
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(c)} = %s" for c in [*_COLUMNS, "updated_at"])
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    params = [
+        [
+            *(json.dumps(r.values[c]) if c in _JSON else _db_value(r.values[c]) for c in _COLUMNS),
+            stamp,
+            r.player_id,
+        ]
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE player_progress SET {sets} WHERE player_id = %s", params)  # noqa: S608
+
+
+def _db_value(value: Any) -> Any:
+    return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
 
 
 def on_saved_lives(saves: list[SavedLife]) -> None:
@@ -53,19 +122,13 @@ def on_saved_lives(saves: list[SavedLife]) -> None:
         unlocked = set(progress.unlocked)
         new = rules.newly_unlocked(content, unlocked, life, lifetime, moments)
         progress.life_counts = life
-        for name, value in lifetime.items():
-            setattr(progress, name, value)
+        progress.values.update(lifetime)
         progress.unlocked = sorted(unlocked | {a.id for a in new})
-        progress.updated_at = now
         for achievement in new:
             saved.notices.append(
                 achievements.unlock(player_id=saved.player_id, character=character, achievement=achievement, now=now)
             )
         counted.append((saved, tally.count(saved.events, int(state.get("born_at") or 0))[0]))
-    if len(rows) == 1:
-        next(iter(rows.values())).save(update_fields=_FIELDS)
-    else:
-        PlayerProgress.objects.bulk_update(list(rows.values()), _FIELDS)
+    quests.record_many(counted, rows=rows, now=now)
+    _write(list(rows.values()), now)
     album.keep_many([(s.player_id, s.character, s.events) for s in saves])
-    zones = {pid: row.player.time_zone for pid, row in rows.items()}
-    quests.record_many(counted, zones=zones, now=now)

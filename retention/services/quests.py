@@ -21,7 +21,7 @@ from core.errors import GameError
 from game.models import Character
 from monetization.models import DiamondTransaction
 from monetization.services import ledger
-from retention.models import DailyQuest
+from retention.models import DailyQuest, PlayerProgress
 from retention.rules import QuestTemplate, RetentionContent
 from retention.services import calendar
 from retention.services.content import current
@@ -108,11 +108,21 @@ def quest_object(q: DailyQuest) -> dict[str, Any]:
     }
 
 
+def _with_progress(player_id: int, day: date, rows: list[DailyQuest]) -> list[DailyQuest]:
+    """The quests with the progress the saves have counted so far (kept in the player's progress row)."""
+    live = PlayerProgress.objects.filter(player_id=player_id, quest_day=day).values_list("quests", flat=True).first()
+    for quest in rows:
+        counted = (live or {}).get(str(quest.pk))
+        if counted and quest.status == DailyQuest.Status.ACTIVE:
+            quest.progress, quest.seen = counted["progress"], counted["seen"]
+    return rows
+
+
 def active(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
     """`get_active_quests`: today's quests (made now if the reset has not reached the player yet)."""
     now = now or timezone.now()
     day, zone = _today(player_id, now)
-    rows = ensure_day(player_id, day, _life_state(player_id))
+    rows = _with_progress(player_id, day, ensure_day(player_id, day, _life_state(player_id)))
     return {
         "quests": [quest_object(q) for q in sorted(rows, key=lambda q: DIFFICULTIES.index(q.difficulty))],
         "day": day.isoformat(),
@@ -126,7 +136,7 @@ def progress_of(*, player_id: int, quest_type: str, now: datetime | None = None)
     count is never trusted: the server counts from its own outcomes)."""
     now = now or timezone.now()
     day, _ = _today(player_id, now)
-    rows = ensure_day(player_id, day, _life_state(player_id))
+    rows = _with_progress(player_id, day, ensure_day(player_id, day, _life_state(player_id)))
     found = next((q for q in rows if q.template_id == quest_type or str(q.pk) == quest_type), None)
     if found is None:
         raise GameError("not_found", f"No quest {quest_type!r} today.", fields=["quest_type"])
@@ -158,62 +168,95 @@ def claim(*, player_id: int, quest_id: int, now: datetime | None = None) -> dict
     return {"reward": quest.reward, "diamonds": diamonds, "quest": quest_object(quest)}
 
 
-def record_many(counted: list[tuple[Any, Counter[str]]], *, zones: dict[int, str], now: datetime) -> None:
-    """Count saves' outcomes towards their players' quests of today (the caller holds the players'
-    progress locks): one read of the quests for all of them; a notice added to a save per quest it
-    completes. `counted` pairs each save (`game.hooks.SavedLife`) with its counts."""
+def _live(quest: DailyQuest, template: QuestTemplate | None) -> dict[str, Any]:
+    """A quest as the saves count it (kept in the player's progress row)."""
+    return {
+        "count": template.count if template else "",
+        "distinct": bool(template and template.distinct_people),
+        "target": quest.target,
+        "progress": quest.progress,
+        "seen": list(quest.seen),
+        "status": quest.status,
+        "description": quest.description,
+        "reward": quest.reward,
+        "type": quest.template_id,
+        "difficulty": quest.difficulty,
+    }
+
+
+def record_many(counted: list[tuple[Any, Counter[str]]], *, rows: dict[int, Any], now: datetime) -> None:
+    """Count saves' outcomes towards their players' quests of today, in the players' progress rows
+    (`rows`, locked and written by the caller): no quest query, except to load a player's new day
+    (once a day, for a whole chunk at once) and to write a quest that completes. A notice is added to
+    the save per quest it completes. `counted` pairs each save (`game.hooks.SavedLife`) with its counts."""
     content = current()
-    days = {pid: calendar.local_day(now, zone) for pid, zone in zones.items()}
-    rows = DailyQuest.objects.filter(player_id__in=list(days), day__in=set(days.values()))
-    by_player: dict[int, list[DailyQuest]] = {}
-    for quest in rows:
-        if quest.day == days[quest.player_id]:
-            by_player.setdefault(quest.player_id, []).append(quest)
-    missing = {s.player_id: s.character.state for s, _ in counted if s.player_id not in by_player}
-    if missing:  # the first outcomes of these players' day: today's quests now, in one insert
-        by_player.update(_make_days({pid: (days[pid], state) for pid, state in missing.items()}))
-    changed: dict[int, DailyQuest] = {}
+    days = {pid: calendar.local_day(now, row.time_zone) for pid, row in rows.items()}
+    stale = {s.player_id: s.character.state for s, _ in counted if rows[s.player_id].quest_day != days[s.player_id]}
+    if stale:  # a new day for these players: today's quests (made if need be), loaded into their rows
+        made = _make_days({pid: (days[pid], state) for pid, state in stale.items()})
+        for pid in stale:
+            rows[pid].quest_day = days[pid]
+            rows[pid].quests = {str(q.pk): _live(q, content.quests.get(q.template_id)) for q in made.get(pid, [])}
+    completed: list[DailyQuest] = []
     for saved, counts in counted:
-        for quest in by_player.get(saved.player_id, []):
-            notice = _count(content.quests.get(quest.template_id), quest, counts, saved, now)
+        for quest_id, live in rows[saved.player_id].quests.items():
+            notice = _count(int(quest_id), live, counts, saved)
             if notice is not None:
-                changed[quest.pk] = quest
-                if notice:
-                    saved.notices.append(notice)
-    if len(changed) == 1:
-        next(iter(changed.values())).save(update_fields=["seen", "progress", "status", "completed_at"])
-    elif changed:
-        DailyQuest.objects.bulk_update(list(changed.values()), ["seen", "progress", "status", "completed_at"])
+                completed.append(
+                    DailyQuest(
+                        pk=int(quest_id),
+                        progress=live["progress"],
+                        seen=live["seen"],
+                        status=DailyQuest.Status.COMPLETED,
+                        completed_at=now,
+                    )
+                )
+                saved.notices.append(
+                    {
+                        **notice,
+                        "data": {**notice["data"], "quest": {"quest_id": int(quest_id), **notice["data"]["quest"]}},
+                    }
+                )
+    for quest in completed:  # rare: at most three a day per player
+        DailyQuest.objects.filter(pk=quest.pk, status=DailyQuest.Status.ACTIVE).update(
+            progress=quest.progress, seen=quest.seen, status=quest.status, completed_at=quest.completed_at
+        )
 
 
-def _count(
-    template: QuestTemplate | None, quest: DailyQuest, counts: Counter[str], saved: Any, now: datetime
-) -> dict[str, Any] | None:
-    """Move one quest by one save: None if unchanged, {} if moved, the notice if it completed now."""
-    if template is None or quest.status != DailyQuest.Status.ACTIVE:
+def _count(quest_id: int, live: dict[str, Any], counts: Counter[str], saved: Any) -> dict[str, Any] | None:
+    """Move one quest by one save; the notice if it completed now, else None."""
+    if live["status"] != DailyQuest.Status.ACTIVE:
         return None
-    if template.distinct_people:
+    if live["distinct"]:
         people = {str(e["data"].get("person_id")) for e in saved.events if e.get("kind") == "conversation"}
-        seen = sorted(set(quest.seen) | people)
-        if len(seen) == len(quest.seen):
+        seen = sorted(set(live["seen"]) | people)
+        if len(seen) == len(live["seen"]):
             return None
-        quest.seen = seen
-        quest.progress = min(quest.target, len(seen))
+        live["seen"] = seen
+        live["progress"] = min(live["target"], len(seen))
     else:
-        amount = counts.get(template.count, 0)
+        amount = counts.get(live["count"], 0)
         if amount <= 0:
             return None
-        quest.progress = min(quest.target, quest.progress + int(amount))
-    if quest.progress < quest.target:
-        return {}
-    quest.status = DailyQuest.Status.COMPLETED
-    quest.completed_at = now
+        live["progress"] = min(live["target"], live["progress"] + int(amount))
+    if live["progress"] < live["target"]:
+        return None
+    live["status"] = DailyQuest.Status.COMPLETED
     return {
         "kind": "quest_completed",
         "at": int(saved.character.state.get("clock") or saved.character.game_clock),
         "data": {
-            "text": f"Quest complete: {quest.description}. Claim your {quest.reward} diamonds.",
-            "quest": quest_object(quest),
+            "text": f"Quest complete: {live['description']}. Claim your {live['reward']} diamonds.",
+            "quest": {
+                "quest_id": quest_id,
+                "type": live["type"],
+                "difficulty": live["difficulty"],
+                "description": live["description"],
+                "progress": live["progress"],
+                "target": live["target"],
+                "reward": live["reward"],
+                "status": live["status"],
+            },
         },
     }
 

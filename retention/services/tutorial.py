@@ -6,11 +6,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.dbretry import retry_on_deadlock
 from core.errors import GameError
 from monetization.models import DiamondTransaction
 from monetization.services import ledger
 from retention.models import TutorialProgress
 from retention.services.content import current
+from retention.services.rows import locked_row
 
 
 def _view(progress: TutorialProgress, paid: int = 0) -> dict[str, Any]:
@@ -26,16 +28,16 @@ def _view(progress: TutorialProgress, paid: int = 0) -> dict[str, Any]:
     }
 
 
+@retry_on_deadlock
 def step(*, player_id: int, step: str) -> dict[str, Any]:
     """`tutorial_step`: mark a step done (again is harmless); the last one pays the reward once."""
     content = current()
     known = [s.id for s in content.tutorial]
     if step not in known:
         raise GameError("bad_request", f"No tutorial step {step!r}; the steps are {', '.join(known)}.", fields=["step"])
-    TutorialProgress.objects.get_or_create(player_id=player_id)
     paid = 0
     with transaction.atomic():
-        progress = TutorialProgress.objects.select_for_update().get(player_id=player_id)
+        progress = locked_row(TutorialProgress, player_id)
         if step not in progress.steps:
             progress.steps = [*progress.steps, step]
         if progress.completed_at is None and set(known) <= set(progress.steps):

@@ -93,3 +93,15 @@ def test_the_quest_day_is_the_players_own(grown):
     Player.objects.filter(pk=player.pk).update(time_zone="Pacific/Auckland")
     late_utc = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # already 2 June in Auckland
     assert quests.active(player_id=player.pk, now=late_utc)["day"] == "2026-06-02"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_claims_of_a_completed_quest_pay_once(grown):
+    player = grown(age=12)
+    quest = quests.active(player_id=player.pk)["quests"][0]
+    DailyQuest.objects.filter(pk=quest["quest_id"]).update(status="completed", progress=quest["target"])
+    results = run_concurrently(40, lambda i: quests.claim(player_id=player.pk, quest_id=quest["quest_id"]))
+    assert sum(isinstance(r, dict) for r in results) == 1
+    assert all(r.code == "conflict" for r in results if isinstance(r, GameError))
+    paid = DiamondTransaction.objects.filter(player_id=player.pk, reason="quest").values_list("amount", flat=True)
+    assert list(paid) == [quest["reward"]]

@@ -46,3 +46,30 @@ def test_the_funnel_counts_players_per_step(make_player):
     rows = {r["step"]: r for r in tutorial.funnel()}
     assert rows["started"]["players"] == 2 and rows[STEPS[0]]["players"] == 2
     assert rows[STEPS[1]]["players"] == 1 and rows[STEPS[1]]["share"] == 50.0 and rows["completed"]["players"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_last_steps_at_once_pay_once(make_player):
+    from core.testing import run_concurrently
+
+    player, _ = make_player()
+    for step in STEPS[:-1]:
+        tutorial.step(player_id=player.pk, step=step)
+    results = run_concurrently(40, lambda i: tutorial.step(player_id=player.pk, step=STEPS[-1]))
+    assert all(isinstance(r, dict) and r["completed"] for r in results), [
+        r for r in results if not isinstance(r, dict)
+    ][:2]
+    assert sum(r["reward"] for r in results) == 20
+    paid = DiamondTransaction.objects.filter(player_id=player.pk, reason="tutorial").values_list("amount", flat=True)
+    assert list(paid) == [20]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_first_steps_of_a_new_player_at_once(make_player):
+    from core.testing import run_concurrently
+    from retention.models import TutorialProgress
+
+    player, _ = make_player()
+    results = run_concurrently(40, lambda i: tutorial.step(player_id=player.pk, step=STEPS[i % 2]))
+    assert all(isinstance(r, dict) for r in results), [r for r in results if not isinstance(r, dict)][:2]
+    assert sorted(TutorialProgress.objects.get(player_id=player.pk).steps) == sorted(STEPS[:2])
