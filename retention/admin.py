@@ -61,8 +61,17 @@ class StreakInline(_ReadOnlyInline):
 
 class QuestInline(_ReadOnlyInline):
     model = DailyQuest
-    fields = readonly_fields = ("day", "difficulty", "description", "progress", "target", "reward", "status")
+    fields = readonly_fields = ("day", "difficulty", "description", "live_progress", "target", "reward", "status")
     verbose_name_plural = "daily quests (last 7 days)"
+
+    @admin.display(description="progress")
+    def live_progress(self, obj: DailyQuest) -> int:
+        """Today's count lives in the player's progress row until the quest completes (progress.py)."""
+        live = PlayerProgress.objects.filter(player_id=obj.player_id, quest_day=obj.day).values_list(
+            "quests", flat=True
+        )
+        counted = (live.first() or {}).get(str(obj.pk))
+        return int(counted["progress"]) if counted and obj.status == DailyQuest.Status.ACTIVE else obj.progress
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(day__gte=timezone.now().date() - timedelta(days=7))

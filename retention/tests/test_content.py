@@ -98,5 +98,6 @@ def test_the_admin_shows_a_players_retention_and_the_tutorial_funnel(client, gro
     assert "lifetime statistics" in page.lower(), page[-3000:]
     assert "first_purchase" in page
     assert "meet_your_character" in page
+    assert "Daily quests (last 7 days)" in page and page.count('class="field-live_progress"') == 3
     funnel = client.get("/admin/retention/tutorialprogress/").content.decode()
     assert 'id="tutorial-funnel"' in funnel and "Meet your character" in funnel
