@@ -22,7 +22,7 @@ from retention.tally import GAUGES, STATISTICS, Moment
 
 CATEGORIES = ("life", "career", "relationships", "collection", "secret")
 Difficulty = Literal["easy", "medium", "hard"]
-KINDS = ("achievements", "quests", "daily_login", "tutorial")
+KINDS = ("achievements", "quests", "daily_login_rewards", "tutorial")
 
 # The fixed keys of retention/tally.py, and the prefixes of its parametrised ones.
 KEYS = frozenset(
@@ -195,7 +195,7 @@ def build(rows: Iterable[tuple[str, str, Any]]) -> RetentionContent:
                 achievements[key] = Achievement.model_validate({"id": key, **(data or {})})
             elif kind == "quests":
                 quests[key] = QuestTemplate.model_validate({"id": key, **(data or {})})
-            elif kind == "daily_login":
+            elif kind == "daily_login_rewards":
                 days.append(LoginDay.model_validate({"day": int(key), **(data or {})}))
             elif kind == "tutorial":
                 if key == "reward":
@@ -210,7 +210,7 @@ def build(rows: Iterable[tuple[str, str, Any]]) -> RetentionContent:
             raise ContentError(f"{where}: {_brief(exc)}") from exc
     days.sort(key=lambda d: d.day)
     if [d.day for d in days] != list(range(1, 8)):
-        raise ContentError("daily_login: needs exactly the days 1 to 7")
+        raise ContentError("daily_login_rewards: needs exactly the days 1 to 7")
     for difficulty in ("easy", "medium", "hard"):
         if not any(q.difficulty == difficulty for q in quests.values()):
             raise ContentError(f"quests: needs at least one {difficulty} quest")

@@ -1,4 +1,4 @@
-"""The daily login reward: a 7-day cycle (retention/content/daily_login.yaml), one claim per day of the
+"""The daily login reward: a 7-day cycle (retention/content/daily_login_rewards.yaml), one claim per day of the
 player's own calendar (retention/services/calendar.py); a missed day starts the cycle again.
 
 A claim may be made once the player's local day has changed since the last claim *and* the local

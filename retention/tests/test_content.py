@@ -49,7 +49,7 @@ def _achievement(when: dict, category: str = "life") -> dict:
             ("quests", "q1", {"difficulty": "easy", "reward": 5, "description": "x", "count": "no", "target": 1}),
             "count",
         ),
-        (("daily_login", "8", {"diamonds": 5}), "daily_login.8"),
+        (("daily_login_rewards", "8", {"diamonds": 5}), "daily_login_rewards.8"),
     ],
 )
 def test_content_that_cannot_be_used_is_refused_naming_the_entry(row, says):
@@ -63,16 +63,16 @@ def test_load_content_fills_retention_and_an_operator_edit_takes_effect(client):
     assert RetentionEntry.objects.filter(kind="achievements").count() == 44
     operator = get_user_model().objects.create_superuser("ret-op", "ret-op@example.com", "op-password-123")
     client.force_login(operator)
-    row = RetentionEntry.objects.get(kind="daily_login", key="1")
+    row = RetentionEntry.objects.get(kind="daily_login_rewards", key="1")
     ok = client.post(
         f"/admin/retention/retentionentry/{row.pk}/change/",
-        {"kind": "daily_login", "key": "1", "data": json.dumps({"diamonds": 7})},
+        {"kind": "daily_login_rewards", "key": "1", "data": json.dumps({"diamonds": 7})},
     )
     assert ok.status_code == 302
     assert retention_content.current().daily_login[0].diamonds == 7
     bad = client.post(
         f"/admin/retention/retentionentry/{row.pk}/change/",
-        {"kind": "daily_login", "key": "1", "data": json.dumps({"diamonds": -1})},
+        {"kind": "daily_login_rewards", "key": "1", "data": json.dumps({"diamonds": -1})},
     )
     assert bad.status_code == 200 and b"Invalid content" in bad.content
     assert login.check(player_id=_player().pk)["rewards"][0]["diamonds"] == 7
