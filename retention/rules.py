@@ -159,10 +159,14 @@ class LoginDay(_Model):
     items: list[str] = Field(default_factory=list)  # one of these game items, at random, into the life
 
 
+Evidence = Literal["questions_answered", "activities_done", "conversations_held", "daily_reward_claimed"]
+
+
 class TutorialStep(_Model):
     id: str = Field(pattern=r"^[a-z0-9_]{2,60}$")
     order: int = Field(ge=1)
     text: str = Field(min_length=1, max_length=200)
+    requires: Evidence | None = None  # what the server must have seen before the step counts
 
 
 class TutorialReward(_Model):

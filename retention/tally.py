@@ -11,7 +11,8 @@ Counts (summed over the outcomes of one save):
   `bought_category:<category>`, `asset_bought`;
 - `conversation`, `conversation:<bucket>`, `affinity_gained` (points of affinity won);
 - `met`, `met:<relation>`, `became:<relation>`, `friend_made`, `divorce`;
-- `answered` (questions the player answered), `earned`, `spent`, `message:<topic>`, `exam_passed`,
+- `answered` (questions the player answered), `earned` / `spent` (pay, bills, purchases, and the money
+  answers and activities bring or cost), `message:<topic>`, `exam_passed`,
   `year_lived` (a birthday).
 Gauges (read from the life as it is now, not summed): `age`, `money`, `max_affinity`,
 `max_salary`, `job_level`, `assets_value`, `items_owned`.
@@ -86,6 +87,7 @@ def keys_and_amounts(event: dict[str, Any]) -> Counter[str]:
         gained = _affinity_gain(effects.get("affinity"))
         if gained:
             out["affinity_gained"] += gained
+        _money(out, effects)
     elif kind == "conversation":
         out["conversation"] += 1
         out[f"conversation:{data.get('bucket')}"] += 1
@@ -110,8 +112,10 @@ def keys_and_amounts(event: dict[str, Any]) -> Counter[str]:
         delta = data.get("change")
         if isinstance(delta, int | float) and delta > 0:
             out["affinity_gained"] += round(delta)
-    elif kind == "question_resolved" and data.get("by") == "player":
-        out["answered"] += 1
+    elif kind == "question_resolved":
+        if data.get("by") == "player":
+            out["answered"] += 1
+        _money(out, data.get("effects") or {})
     elif kind == "payday":
         out["earned"] += max(0, int(data.get("amount") or 0))
     elif kind == "bill":
@@ -123,6 +127,13 @@ def keys_and_amounts(event: dict[str, Any]) -> Counter[str]:
     elif kind == "aged":
         out["year_lived"] += 1
     return out
+
+
+def _money(out: Counter[str], effects: dict[str, Any]) -> None:
+    """Money an answer or an activity brought (a found wallet, overtime) or cost (a party)."""
+    amount = effects.get("money")
+    if isinstance(amount, int | float) and amount:
+        out["earned" if amount > 0 else "spent"] += abs(int(amount))
 
 
 def _affinity_gain(changes: Any) -> int:

@@ -44,5 +44,6 @@ def new_life(
     n_siblings = r.choices((0, 1, 2, 3), weights=(35, 40, 18, 7))[0]
     for _ in range(n_siblings):
         age = r.randint(1, min(12, mother_age - 18)) if mother_age > 19 else 1
-        state.people.append(make_person(ctx, born_at, "sibling", r, age=age, surname=surname))
+        family = frozenset([state.name.split()[0]] + [p.name.split()[0] for p in state.people])  # no two Aishas
+        state.people.append(make_person(ctx, born_at, "sibling", r, age=age, surname=surname, avoid=family))
     return state

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Player
 from core.errors import GameError
 from game.models import Character
+from game.services import content as game_content
 from monetization.models import DiamondTransaction
 from monetization.services import ledger
 from retention.models import DailyQuest, PlayerProgress
@@ -30,22 +31,39 @@ DIFFICULTIES = ("easy", "medium", "hard")
 NOTE = "Quest progress is counted by the server from what happens in your life; this changes nothing."
 
 
-def can_do(template: QuestTemplate, state: dict[str, Any] | None) -> bool:
-    """Whether the life can do the quest today (a child gets no overtime to work)."""
+def _activity_needed(template: QuestTemplate) -> str | None:
+    """The game activity a quest's count needs, if one (a purchase needs the shop)."""
+    if template.count.startswith(("activity:", "hours:")):
+        return template.count.split(":", 1)[1]
+    return "shop" if template.count.startswith("bought") else None
+
+
+def can_do(template: QuestTemplate, state: dict[str, Any] | None, activities: dict[str, Any] | None = None) -> bool:
+    """Whether the life can do the quest today: its age, stage and job, and the activity it counts open
+    to the life (`activities`: the game content's; a 4-year-old gets no "visit your family")."""
     if state is None or state.get("dead"):
         return False
-    if int(state.get("age") or 0) < template.min_age:
+    age, stage = int(state.get("age") or 0), state.get("stage")
+    if age < template.min_age or (template.stages and stage not in template.stages):
         return False
-    if template.stages and state.get("stage") not in template.stages:
+    if template.needs_job and not state.get("job"):
         return False
-    return not (template.needs_job and not state.get("job"))
+    needed = _activity_needed(template)
+    if needed is None or activities is None:
+        return True
+    activity = activities.get(needed)
+    return activity is not None and stage in activity.stages and age >= activity.min_age
 
 
-def choose(content: RetentionContent, player_id: int, day: date, state: dict[str, Any] | None) -> list[QuestTemplate]:
+def choose(
+    content: RetentionContent, player_id: int, day: date, state: dict[str, Any] | None, activities: Any = None
+) -> list[QuestTemplate]:
     """The day's templates: per difficulty, one of those the life can do, by a stable hash of player and day."""
+    if activities is None:
+        activities = game_content.current().activities
     chosen = []
     for difficulty in DIFFICULTIES:
-        options = sorted((q for q in content.quests_of(difficulty) if can_do(q, state)), key=lambda q: q.id)
+        options = sorted((q for q in content.quests_of(difficulty) if can_do(q, state, activities)), key=lambda q: q.id)
         if options:
             digest = hashlib.sha256(f"{player_id}:{day.isoformat()}:{difficulty}".encode()).digest()
             chosen.append(options[int.from_bytes(digest[:8], "big") % len(options)])

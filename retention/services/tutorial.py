@@ -10,9 +10,23 @@ from core.dbretry import retry_on_deadlock
 from core.errors import GameError
 from monetization.models import DiamondTransaction
 from monetization.services import ledger
-from retention.models import TutorialProgress
+from retention.models import LoginStreak, PlayerProgress, TutorialProgress
 from retention.services.content import current
 from retention.services.rows import locked_row
+
+FIRST = {
+    "questions_answered": "Answer a question first.",
+    "activities_done": "Do an activity first.",
+    "conversations_held": "Talk to someone first.",
+    "daily_reward_claimed": "Claim your daily reward first.",
+}
+
+
+def _seen(player_id: int, evidence: str) -> bool:
+    """Whether the server has seen the step's evidence (never the client's word: the step pays)."""
+    if evidence == "daily_reward_claimed":
+        return LoginStreak.objects.filter(player_id=player_id, claims__gt=0).exists()
+    return PlayerProgress.objects.filter(player_id=player_id, **{f"{evidence}__gt": 0}).exists()
 
 
 def _view(progress: TutorialProgress, paid: int = 0) -> dict[str, Any]:
@@ -35,6 +49,9 @@ def step(*, player_id: int, step: str) -> dict[str, Any]:
     known = [s.id for s in content.tutorial]
     if step not in known:
         raise GameError("bad_request", f"No tutorial step {step!r}; the steps are {', '.join(known)}.", fields=["step"])
+    needed = next(s for s in content.tutorial if s.id == step).requires
+    if needed is not None and not _seen(player_id, needed):
+        raise GameError("conflict", f"{FIRST[needed]} This step counts once it has happened.", step=step)
     paid = 0
     with transaction.atomic():
         progress = locked_row(TutorialProgress, player_id)

@@ -86,3 +86,18 @@ def test_forty_purchases_at_once_pay_the_achievement_once(grown):
     unlocked = list(PlayerAchievement.objects.filter(player_id=player.pk).values_list("achievement_id", flat=True))
     assert sorted(unlocked) == sorted(p.split(":")[1] for p in paid)
     assert ("shopaholic" in unlocked) == (done >= 25)
+
+
+def test_money_an_answer_brings_counts_as_earned():
+    """A found wallet raised the money but `money_earned` stayed 0 (a play-through)."""
+    from retention import tally
+
+    counts, _ = tally.count(
+        [
+            {"kind": "question_resolved", "at": 0, "data": {"by": "player", "effects": {"money": 50}}},
+            {"kind": "activity", "at": 0, "data": {"activity": "party", "effects": {"money": -40}}},
+            {"kind": "payday", "at": 0, "data": {"amount": 600}},
+        ],
+        born_at=0,
+    )
+    assert (counts["earned"], counts["spent"], counts["answered"]) == (650, 40, 1)

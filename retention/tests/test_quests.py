@@ -1,7 +1,7 @@
 """Daily quests: stable assignment per player and day, progress from the life's own outcomes, claims
 once, and a daily reset that is the same however often and from however many places it runs."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -105,3 +105,20 @@ def test_forty_claims_of_a_completed_quest_pay_once(grown):
     assert all(r.code == "conflict" for r in results if isinstance(r, GameError))
     paid = DiamondTransaction.objects.filter(player_id=player.pk, reason="quest").values_list("amount", flat=True)
     assert list(paid) == [quest["reward"]]
+
+
+def test_a_quest_is_offered_only_when_its_activity_is_open_to_the_life(grown):
+    """A 4-year-old was asked to "Visit your family", an activity for teens and older (a play-through)."""
+    from game.services import content as game_content
+
+    content, activities = build(read_files()), game_content.current().activities
+    child = {"age": 4, "stage": "child", "job": None}
+    teen = {"age": 14, "stage": "teen", "job": None}
+    assert not quests.can_do(content.quests["visit_family"], child, activities)
+    assert quests.can_do(content.quests["visit_family"], teen, activities)
+    for day in range(60):
+        picked = quests.choose(content, 1, date(2026, 1, 1) + timedelta(days=day), child, activities)
+        for template in picked:
+            name = template.count.split(":", 1)[1] if template.count.startswith(("activity:", "hours:")) else None
+            if name:
+                assert child["stage"] in activities[name].stages and activities[name].min_age <= 4

@@ -7,6 +7,18 @@ from monetization.models import DiamondTransaction
 from retention.services import tutorial
 
 pytestmark = pytest.mark.django_db
+
+
+def played(player) -> None:
+    """What the server sees a first session do: a question answered, an activity, a talk, a claim."""
+    from retention.models import LoginStreak, PlayerProgress
+
+    PlayerProgress.objects.update_or_create(
+        player_id=player.pk, defaults={"questions_answered": 1, "activities_done": 3, "conversations_held": 1}
+    )
+    LoginStreak.objects.update_or_create(player_id=player.pk, defaults={"claims": 1, "streak": 1})
+
+
 STEPS = [
     "meet_your_character",
     "first_choice",
@@ -19,6 +31,7 @@ STEPS = [
 
 def test_finishing_the_steps_pays_once(make_player):
     player, _ = make_player()
+    played(player)
     for step in STEPS[:-1]:
         assert tutorial.step(player_id=player.pk, step=step)["reward"] == 0
     done = tutorial.step(player_id=player.pk, step=STEPS[-1])
@@ -40,6 +53,7 @@ def test_an_unknown_step_is_refused(make_player):
 def test_the_funnel_counts_players_per_step(make_player):
     a, _ = make_player()
     b, _ = make_player()
+    played(a)
     tutorial.step(player_id=a.pk, step=STEPS[0])
     tutorial.step(player_id=a.pk, step=STEPS[1])
     tutorial.step(player_id=b.pk, step=STEPS[0])
@@ -53,6 +67,7 @@ def test_forty_last_steps_at_once_pay_once(make_player):
     from core.testing import run_concurrently
 
     player, _ = make_player()
+    played(player)
     for step in STEPS[:-1]:
         tutorial.step(player_id=player.pk, step=step)
     results = run_concurrently(40, lambda i: tutorial.step(player_id=player.pk, step=STEPS[-1]))
@@ -70,6 +85,23 @@ def test_forty_first_steps_of_a_new_player_at_once(make_player):
     from retention.models import TutorialProgress
 
     player, _ = make_player()
+    played(player)
     results = run_concurrently(40, lambda i: tutorial.step(player_id=player.pk, step=STEPS[i % 2]))
     assert all(isinstance(r, dict) for r in results), [r for r in results if not isinstance(r, dict)][:2]
     assert sorted(TutorialProgress.objects.get(player_id=player.pk).steps) == sorted(STEPS[:2])
+
+
+def test_a_step_counts_only_once_the_server_has_seen_it(make_player):
+    """Six `tutorial_step` calls on a fresh account paid 20 diamonds without playing (a play-through)."""
+    from retention.models import TutorialProgress
+
+    player, _ = make_player()
+    assert tutorial.step(player_id=player.pk, step="meet_your_character")["steps"][0]["done"]
+    for step in STEPS[1:]:
+        if step == "check_achievements":
+            continue
+        with pytest.raises(GameError) as refused:
+            tutorial.step(player_id=player.pk, step=step)
+        assert refused.value.code == "conflict" and "first" in str(refused.value)
+    assert TutorialProgress.objects.get(player_id=player.pk).steps == ["meet_your_character"]
+    assert not DiamondTransaction.objects.filter(player_id=player.pk, reason="tutorial").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from game import engine
 from game.engine import (
     DAY,
     MONTH,
@@ -162,3 +163,12 @@ def test_no_two_children_share_a_first_name(content, life):
         add_person(ctx, state.clock + i, "child", f"test:{i}")
     firsts = [p.name.split()[0] for p in state.people if p.relation in ("child", "sibling", "parent")]
     assert len(firsts) == len(set(firsts)) and state.name.split()[0] not in firsts
+
+
+def test_no_sibling_shares_a_first_name_with_the_family(content):
+    """A player named Aisha met a sister called Aisha (a play-through): siblings drawn at birth avoid the
+    baby's and each other's first names, as children born later do."""
+    for seed in range(300):
+        state = engine.new_life(seed, 0, content)
+        firsts = [state.name.split()[0]] + [p.name.split()[0] for p in state.people if p.relation == "sibling"]
+        assert len(firsts) == len(set(firsts)), (seed, firsts)
