@@ -103,6 +103,11 @@ def effects(changed: dict[str, Any]) -> str:
     parts = [
         f"{stat} {int(changed[stat]):+d}" for stat in ("health", "happiness", "smarts", "looks") if changed.get(stat)
     ]
+    if changed.get("energy"):
+        parts.append(f"energy {round(float(changed['energy'])):+d}")
+    affinity = changed.get("affinity")
+    if isinstance(affinity, int | float) and round(affinity):
+        parts.append(f"affinity {round(affinity):+d}")
     if changed.get("money"):
         parts.append(f"money {money(int(changed['money']))}")
     if changed.get("price"):

@@ -50,7 +50,10 @@ def do_activity(
             f"Not from a prison cell. Free to do: {', '.join(ctx.c.config.prison.activities)}.", activity=act.id
         )
     if s.stage not in act.stages or s.age < act.min_age:
-        raise NotAllowed(f"{act.name} is not possible at this stage of life", activity=act.id, stage=s.stage)
+        opens = [age for age, stage in ctx.c.stage_ages if stage in act.stages]
+        first = max(min(opens), act.min_age) if opens else None
+        when = f"opens at age {first}" if first is not None and s.age < first else "is not for this stage of life"
+        raise NotAllowed(f"{act.name} {when}.", activity=act.id, stage=s.stage, opens_at_age=first)
     reason = unmet(s, act.requires)
     if reason:
         raise NotAllowed(f"{act.name}: {reason}", activity=act.id)

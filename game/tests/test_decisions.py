@@ -380,3 +380,24 @@ def test_forty_answers_to_one_interview_at_once_decide_it_once(make_player):
     coworkers = [p for p in state["people"] if p["relation"] == "coworker"]
     assert (state["job"] is not None) == (len(coworkers) == 2)  # hired at most once
     assert state["counters"]["jobs_held"] <= 1 + character.state["counters"]["jobs_held"]
+
+
+def test_an_activity_says_what_it_gave():
+    """A nap said "done." and hid +10 energy; a visit hid the affinity it won (a play-through)."""
+    assert narrate.effects({"energy": 10.0}) == "energy +10."
+    assert narrate.effects({"affinity": 4.2, "happiness": 1}) == "happiness +1, affinity +4."
+    assert narrate.effects({}) == "done."
+
+
+def test_an_activity_not_open_yet_says_when_it_opens(make_player):
+    """A child was told "Go to a party is not possible at this stage of life": neither why nor when."""
+    from core.errors import GameError
+    from game.tests import play
+
+    player, _ = make_player()
+    with pytest.raises(GameError) as refused:
+        play.do_activity(player_id=player.pk, activity="party")
+    party = life.content_service.current().activities["party"]
+    assert refused.value.code == "forbidden"
+    assert str(refused.value) == f"{party.name} opens at age {refused.value.extra['opens_at_age']}."
+    assert refused.value.extra["opens_at_age"] > 4
