@@ -76,6 +76,6 @@ def get_photo_album(ctx: Context, params: AlbumParams) -> dict[str, Any]:
     return album.page(player_id=ctx.player_id, limit=params.limit, before=params.before)
 
 
-@verb("tutorial_step", TutorialParams)
+@verb("tutorial_step", TutorialParams, moves_diamonds=True)
 def tutorial_step(ctx: Context, params: TutorialParams) -> dict[str, Any]:
     return tutorial.step(player_id=ctx.player_id, step=params.step)

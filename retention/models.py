@@ -46,6 +46,7 @@ class PlayerProgress(models.Model):
     # Today's quests as the saves count them (quest id -> count, target, progress ...): read and written
     # with the row above, so a save costs no quest query; a DailyQuest row is written when it completes.
     quest_day = models.DateField(null=True, blank=True)
+    quests_until = models.DateTimeField(null=True, blank=True)  # the quest day's end, in the zone it began in
     quests = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -32,10 +32,15 @@ def next_midnight(moment: datetime, zone_name: str | None) -> datetime:
     return datetime.combine(tomorrow, time(0), tzinfo=tz)
 
 
+NOT_PLACES = {"localtime", "Factory", "posixrules"}  # the server's own zone, placeholders: no player's day
+
+
 def known_zones() -> frozenset[str]:
     global _ZONES
     if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
+        _ZONES = frozenset(
+            z for z in available_timezones() if z not in NOT_PLACES and not z.startswith(("posix/", "right/"))
+        )
     return _ZONES
 
 

@@ -9,7 +9,7 @@ achievements (game/tests/test_query_counts.py pins it; bench/retention.py measur
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +23,7 @@ from retention.services import achievements, album, quests
 from retention.services.content import current
 from retention.tally import STATISTICS
 
-_COLUMNS = [*STATISTICS, "life_character_id", "life_counts", "unlocked", "quest_day", "quests"]
+_COLUMNS = [*STATISTICS, "life_character_id", "life_counts", "unlocked", "quest_day", "quests_until", "quests"]
 _JSON = {"life_counts", "unlocked", "quests"}
 
 
@@ -81,6 +81,7 @@ def _read(player_ids: list[int]) -> dict[int, Progress]:
                     row[name] = json.loads(row[name])
             if isinstance(row["quest_day"], str):
                 row["quest_day"] = date.fromisoformat(row["quest_day"])
+            row["quests_until"] = _aware(row["quests_until"])
             out[player_id] = Progress(player_id, zone, row)
     return out
 
@@ -103,7 +104,18 @@ def _write(rows: list[Progress], now: datetime) -> None:
 
 
 def _db_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
     return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
+
+
+def _aware(value: Any) -> datetime | None:
+    """A datetime column as read by a raw cursor (SQLite: text; MariaDB: naive UTC), made aware."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def on_saved_lives(saves: list[SavedLife]) -> None:

@@ -104,9 +104,37 @@ def _make_days(wanted: dict[int, tuple[date, dict[str, Any] | None]]) -> dict[in
     return out
 
 
-def _today(player_id: int, now: datetime) -> tuple[date, str]:
+def quest_day(last: date | None, until: datetime | None, zone: str, now: datetime) -> tuple[date, datetime]:
+    """The player's quest day and when it ends. It never goes back, and a new one begins only when the
+    local day has changed *and* the last one's end (its local midnight, in the zone it began in) has
+    passed: changing zones can delay a day's quests, never give a second day of them in one real day."""
+    local = calendar.local_day(now, zone)
+    if last is not None and until is not None and (local <= last or now < until):
+        return last, until
+    return local, calendar.next_midnight(now, zone)
+
+
+def _today(player_id: int, now: datetime) -> tuple[date, datetime, str]:
+    """The player's quest day (begun now if it is a new one: its quests made and counted from now on)."""
     zone = Player.objects.values_list("time_zone", flat=True).get(pk=player_id)
-    return calendar.local_day(now, zone), zone
+    found = PlayerProgress.objects.filter(player_id=player_id).values_list("quest_day", "quests_until").first()
+    last, until = found if found else (None, None)
+    day, ends = quest_day(last, until, zone, now)
+    if day != last:
+        _begin_day(player_id, day, ends)
+    return day, ends, zone
+
+
+def _begin_day(player_id: int, day: date, ends: datetime) -> None:
+    """A new quest day: its quests made, and loaded into the player's progress row for the saves to count."""
+    content = current()
+    made = _make_days({player_id: (day, _life_state(player_id))}).get(player_id, [])
+    PlayerProgress.objects.bulk_create([PlayerProgress(player_id=player_id)], ignore_conflicts=True)
+    PlayerProgress.objects.filter(player_id=player_id).exclude(quest_day=day).update(
+        quest_day=day,
+        quests_until=ends,
+        quests={str(q.pk): _live(q, content.quests.get(q.template_id)) for q in made},
+    )
 
 
 def _life_state(player_id: int) -> dict[str, Any] | None:
@@ -139,12 +167,12 @@ def _with_progress(player_id: int, day: date, rows: list[DailyQuest]) -> list[Da
 def active(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
     """`get_active_quests`: today's quests (made now if the reset has not reached the player yet)."""
     now = now or timezone.now()
-    day, zone = _today(player_id, now)
+    day, ends, zone = _today(player_id, now)
     rows = _with_progress(player_id, day, ensure_day(player_id, day, _life_state(player_id)))
     return {
         "quests": [quest_object(q) for q in sorted(rows, key=lambda q: DIFFICULTIES.index(q.difficulty))],
         "day": day.isoformat(),
-        "next_reset_at": calendar.next_midnight(now, zone).isoformat(),
+        "next_reset_at": max(ends, calendar.next_midnight(now, zone)).isoformat(),
         "server_now": now.isoformat(),
     }
 
@@ -153,7 +181,7 @@ def progress_of(*, player_id: int, quest_type: str, now: datetime | None = None)
     """`update_quest_progress`: answers today's progress of the quest and changes nothing (a client's
     count is never trusted: the server counts from its own outcomes)."""
     now = now or timezone.now()
-    day, _ = _today(player_id, now)
+    day, _, _ = _today(player_id, now)
     rows = _with_progress(player_id, day, ensure_day(player_id, day, _life_state(player_id)))
     found = next((q for q in rows if q.template_id == quest_type or str(q.pk) == quest_type), None)
     if found is None:
@@ -168,6 +196,8 @@ def claim(*, player_id: int, quest_id: int, now: datetime | None = None) -> dict
         quest = DailyQuest.objects.select_for_update().filter(pk=quest_id, player_id=player_id).first()
         if quest is None:
             raise GameError("not_found", "No such quest.", fields=["quest_id"])
+        if quest.day != _today(player_id, now)[0]:
+            raise GameError("conflict", "That quest's day is over.", quest=quest_object(quest))
         if quest.status == DailyQuest.Status.CLAIMED:
             raise GameError("conflict", "This quest's reward is already claimed.", quest=quest_object(quest))
         if quest.status != DailyQuest.Status.COMPLETED:
@@ -208,12 +238,12 @@ def record_many(counted: list[tuple[Any, Counter[str]]], *, rows: dict[int, Any]
     (once a day, for a whole chunk at once) and to write a quest that completes. A notice is added to
     the save per quest it completes. `counted` pairs each save (`game.hooks.SavedLife`) with its counts."""
     content = current()
-    days = {pid: calendar.local_day(now, row.time_zone) for pid, row in rows.items()}
-    stale = {s.player_id: s.character.state for s, _ in counted if rows[s.player_id].quest_day != days[s.player_id]}
+    days = {pid: quest_day(row.quest_day, row.quests_until, row.time_zone, now) for pid, row in rows.items()}
+    stale = {s.player_id: s.character.state for s, _ in counted if rows[s.player_id].quest_day != days[s.player_id][0]}
     if stale:  # a new day for these players: today's quests (made if need be), loaded into their rows
-        made = _make_days({pid: (days[pid], state) for pid, state in stale.items()})
+        made = _make_days({pid: (days[pid][0], state) for pid, state in stale.items()})
         for pid in stale:
-            rows[pid].quest_day = days[pid]
+            rows[pid].quest_day, rows[pid].quests_until = days[pid]
             rows[pid].quests = {str(q.pk): _live(q, content.quests.get(q.template_id)) for q in made.get(pid, [])}
     completed: list[DailyQuest] = []
     for saved, counts in counted:
@@ -287,9 +317,8 @@ def reset(*, now: datetime | None = None, seen_within_days: int = 2) -> int:
     players = Player.objects.filter(last_seen_at__gte=now - timedelta(days=seen_within_days)).values_list(
         "pk", "time_zone"
     )
-    for player_id, zone in players.iterator(chunk_size=500):
-        day = calendar.local_day(now, zone)
-        if DailyQuest.objects.filter(player_id=player_id, day=day).exists():
-            continue
-        made += len(ensure_day(player_id, day, _life_state(player_id)))
+    for player_id, _zone in players.iterator(chunk_size=500):
+        before = DailyQuest.objects.filter(player_id=player_id).count()
+        _today(player_id, now)  # begins the player's new quest day if one is due (idempotent)
+        made += DailyQuest.objects.filter(player_id=player_id).count() - before
     return made

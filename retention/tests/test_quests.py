@@ -122,3 +122,48 @@ def test_a_quest_is_offered_only_when_its_activity_is_open_to_the_life(grown):
             name = template.count.split(":", 1)[1] if template.count.startswith(("activity:", "hours:")) else None
             if name:
                 assert child["stage"] in activities[name].stages and activities[name].min_age <= 4
+
+
+def test_hopping_zones_gives_no_second_day_of_quests(grown):
+    """A player switched UTC -> Kiritimati -> GMT+12 and got three days of quests in one real day
+    (an attack): a quest day never goes back, and a new one waits for the last one's own midnight."""
+    player = grown()
+    now = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
+    first = quests.active(player_id=player.pk, now=now)
+    assert first["day"] == "2026-11-30"
+    for zone in ("Pacific/Kiritimati", "Etc/GMT+12", "Asia/Tokyo", "UTC"):
+        Player.objects.filter(pk=player.pk).update(time_zone=zone)
+        again = quests.active(player_id=player.pk, now=now + timedelta(minutes=5))
+        assert again["day"] == "2026-11-30" and again["quests"] == first["quests"]
+    assert DailyQuest.objects.filter(player_id=player.pk).count() == 3
+    Player.objects.filter(pk=player.pk).update(time_zone="UTC")
+    assert quests.active(player_id=player.pk, now=datetime(2026, 12, 1, 0, 5, tzinfo=UTC))["day"] == "2026-12-01"
+
+
+def test_yesterdays_quest_cannot_be_claimed_and_progress_survives_a_zone_change(grown):
+    player = grown(age=12)
+    day1 = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+    medium = next(q for q in quests.active(player_id=player.pk, now=day1)["quests"] if q["difficulty"] == "medium")
+    DailyQuest.objects.filter(pk=medium["quest_id"]).update(status="completed", progress=medium["target"])
+    with pytest.raises(GameError) as over:
+        quests.claim(player_id=player.pk, quest_id=medium["quest_id"], now=datetime(2026, 12, 1, 1, 0, tzinfo=UTC))
+    assert over.value.code == "conflict" and "over" in str(over.value)
+    other = grown(age=12)
+    today = quests.active(player_id=other.pk)["quests"]
+    Player.objects.filter(pk=other.pk).update(time_zone="Pacific/Kiritimati")
+    for activity in ("read", "exercise"):
+        act(other.pk, activity)
+    Player.objects.filter(pk=other.pk).update(time_zone="UTC")
+    after = {q["quest_id"]: q for q in quests.active(player_id=other.pk)["quests"]}
+    assert set(after) == {q["quest_id"] for q in today}  # the same day's quests, progress kept
+    assert any(q["progress"] > 0 for q in after.values())
+
+
+def test_pseudo_zones_are_not_a_players_day(make_player):
+    from retention.services import calendar
+
+    player, _ = make_player()
+    for name in ("localtime", "Factory", "posix/Europe/Paris"):
+        with pytest.raises(GameError):
+            calendar.set_time_zone(player_id=player.pk, name=name)
+    assert calendar.set_time_zone(player_id=player.pk, name="Europe/Paris") == {"time_zone": "Europe/Paris"}
