@@ -175,9 +175,10 @@ def gauges(state: dict[str, Any]) -> dict[str, int]:
 
 def advance(
     life: dict[str, int], lifetime: dict[str, int], events: Iterable[dict[str, Any]], state: dict[str, Any]
-) -> tuple[dict[str, int], dict[str, int], list[Moment]]:
-    """A life's counts and the player's lifetime statistics after one save (new dicts), and the save's
-    moments. Counts add up; gauges are the life as it is now; "max" statistics keep their highest."""
+) -> tuple[dict[str, int], dict[str, int], list[Moment], Counter[str]]:
+    """A life's counts and the player's lifetime statistics after one save (new dicts), the save's
+    moments and its own counts. Counts add up; gauges are the life as it is now; "max" statistics keep
+    their highest."""
     counts, moments = count(events, int(state.get("born_at") or 0))
     now = gauges(state)
     new_life = dict(life)
@@ -191,4 +192,4 @@ def advance(
             new_lifetime[name] = new_lifetime.get(name, 0) + counts.get(key, 0)
         else:
             new_lifetime[name] = max(new_lifetime.get(name, 0), now.get(key, 0))
-    return new_life, new_lifetime, moments
+    return new_life, new_lifetime, moments, counts

@@ -39,18 +39,6 @@ class Progress:
     def statistics(self) -> dict[str, int]:
         return {name: int(self.values[name]) for name in STATISTICS}
 
-    def __getattr__(self, name: str) -> Any:  # quests.record_many reads quest_day, quests
-        try:
-            return self.__dict__["values"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _COLUMNS:
-            self.values[name] = value
-        else:
-            super().__setattr__(name, value)
-
 
 def _locked(player_ids: list[int]) -> dict[int, Progress]:
     """The players' progress rows, locked in id order (made on first need: the primary key settles races)."""
@@ -127,20 +115,22 @@ def on_saved_lives(saves: list[SavedLife]) -> None:
     counted: list[tuple[SavedLife, Any]] = []
     for saved in saves:
         character, state = saved.character, saved.character.state
-        progress = rows[saved.player_id]
-        if progress.life_character_id != character.pk:  # a new life: its counts start at nothing
-            progress.life_character_id, progress.life_counts = character.pk, {}
-        life, lifetime, moments = tally.advance(progress.life_counts, progress.statistics(), saved.events, state)
-        unlocked = set(progress.unlocked)
+        row = rows[saved.player_id].values
+        if row["life_character_id"] != character.pk:  # a new life: its counts start at nothing
+            row["life_character_id"], row["life_counts"] = character.pk, {}
+        life, lifetime, moments, counts = tally.advance(
+            row["life_counts"], rows[saved.player_id].statistics(), saved.events, state
+        )
+        unlocked = set(row["unlocked"])
         new = rules.newly_unlocked(content, unlocked, life, lifetime, moments)
-        progress.life_counts = life
-        progress.values.update(lifetime)
-        progress.unlocked = sorted(unlocked | {a.id for a in new})
+        row["life_counts"] = life
+        row.update(lifetime)
+        row["unlocked"] = sorted(unlocked | {a.id for a in new})
         for achievement in new:
             saved.notices.append(
                 achievements.unlock(player_id=saved.player_id, character=character, achievement=achievement, now=now)
             )
-        counted.append((saved, tally.count(saved.events, int(state.get("born_at") or 0))[0]))
-    quests.record_many(counted, rows=rows, now=now)
+        counted.append((saved, counts))
+    quests.record_many(counted, rows=rows, now=now, content=content)  # one look at the content per save
     _write(list(rows.values()), now)
     album.keep_many([(s.player_id, s.character, s.events) for s in saves])

@@ -232,22 +232,26 @@ def _live(quest: DailyQuest, template: QuestTemplate | None) -> dict[str, Any]:
     }
 
 
-def record_many(counted: list[tuple[Any, Counter[str]]], *, rows: dict[int, Any], now: datetime) -> None:
+def record_many(
+    counted: list[tuple[Any, Counter[str]]], *, rows: dict[int, Any], now: datetime, content: RetentionContent
+) -> None:
     """Count saves' outcomes towards their players' quests of today, in the players' progress rows
     (`rows`, locked and written by the caller): no quest query, except to load a player's new day
     (once a day, for a whole chunk at once) and to write a quest that completes. A notice is added to
     the save per quest it completes. `counted` pairs each save (`game.hooks.SavedLife`) with its counts."""
-    content = current()
-    days = {pid: quest_day(row.quest_day, row.quests_until, row.time_zone, now) for pid, row in rows.items()}
-    stale = {s.player_id: s.character.state for s, _ in counted if rows[s.player_id].quest_day != days[s.player_id][0]}
+    values = {pid: row.values for pid, row in rows.items()}
+    days = {pid: quest_day(v["quest_day"], v["quests_until"], rows[pid].time_zone, now) for pid, v in values.items()}
+    stale = {
+        s.player_id: s.character.state for s, _ in counted if values[s.player_id]["quest_day"] != days[s.player_id][0]
+    }
     if stale:  # a new day for these players: today's quests (made if need be), loaded into their rows
         made = _make_days({pid: (days[pid][0], state) for pid, state in stale.items()})
         for pid in stale:
-            rows[pid].quest_day, rows[pid].quests_until = days[pid]
-            rows[pid].quests = {str(q.pk): _live(q, content.quests.get(q.template_id)) for q in made.get(pid, [])}
+            values[pid]["quest_day"], values[pid]["quests_until"] = days[pid]
+            values[pid]["quests"] = {str(q.pk): _live(q, content.quests.get(q.template_id)) for q in made.get(pid, [])}
     completed: list[DailyQuest] = []
     for saved, counts in counted:
-        for quest_id, live in rows[saved.player_id].quests.items():
+        for quest_id, live in values[saved.player_id]["quests"].items():
             notice = _count(int(quest_id), live, counts, saved)
             if notice is not None:
                 completed.append(

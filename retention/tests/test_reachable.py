@@ -47,7 +47,7 @@ def lived() -> tuple[Counter[str], int, rules.RetentionContent]:
             nonlocal life, lifetime
             if not events:
                 return
-            life, lifetime, moments = tally.advance(life, lifetime, [e.to_dict() for e in events], _light(state))
+            life, lifetime, moments, _ = tally.advance(life, lifetime, [e.to_dict() for e in events], _light(state))
             for a in rules.newly_unlocked(retention, set(unlocked), life, lifetime, moments):
                 unlocked[a.id] += 1
 
