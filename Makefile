@@ -40,7 +40,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy core accounts/services accounts/selectors.py game/services game/selectors.py game/engine \
 		monetization/services monetization/selectors.py retention/services retention/selectors.py retention/rules.py \
-		retention/tally.py
+		retention/tally.py dating/life dating/services
 
 format: install
 	$(BIN)/ruff format .

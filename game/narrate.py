@@ -62,6 +62,18 @@ def milestone(data: dict[str, Any]) -> str:
         return "You retired" + (f" on a pension of {money(pension)} a year." if pension else ".")
     if name == "marriage":
         return f"You married {_first_name(data.get('person'))}!"
+    if name == "engagement":
+        return f"You are engaged to {_first_name(data.get('person'))}!"
+    if name == "new_relationship":
+        return f"You are dating {_first_name(data.get('person'))}."
+    if name == "exclusive":
+        return f"You and {_first_name(data.get('person'))} are exclusive now."
+    if name == "breakup":
+        return f"You and {_first_name(data.get('person'))} broke up."
+    if name == "divorce":
+        return f"You and {_first_name(data.get('person'))} are divorced."
+    if name == "reconciled":
+        return f"You and {_first_name(data.get('person'))} got back together."
     if name == "child_born":
         return f"Your child {_first_name(data.get('person'))} was born."
     if name == "level_up":

@@ -7,9 +7,9 @@ here, loaded into `CatalogEntry` rows (`manage.py load_content`) and edited by o
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from core import yamlfile
 from core.content_store import ContentStore, Row
 from monetization.models import CatalogEntry
 
@@ -109,7 +109,7 @@ def build(rows: list[Row]) -> Catalog:
 def file_rows(path: Path = CATALOG_FILE) -> list[Row]:
     """The rows of catalog.yaml."""
     with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+        raw = yamlfile.load(fh.read())
     if not isinstance(raw, dict):
         raise CatalogError(f"{path.name}: expected a mapping of sections")
     rows: list[Row] = []

@@ -6,6 +6,9 @@ Each validates everything before it changes anything, so a refusal inside `advan
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
 
 from . import special_registry, specials
 from .content import FAMILY, TRAITS
@@ -34,11 +37,19 @@ _BUILT_INS = specials  # importing the package registers the engine's own specia
 
 # ---- activities ----------------------------------------------------------------------------------------------------
 def do_activity(
-    ctx: Ctx, at: int, activity_id: str, target: str | None = None, *, unlimited_energy: bool = False
+    ctx: Ctx,
+    at: int,
+    activity_id: str,
+    target: str | None = None,
+    *,
+    unlimited_energy: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> None:
     """Do an activity. With `unlimited_energy` (a purchase) it is neither refused nor charged for
-    energy; its own energy effect (a nap's rest) still applies."""
+    energy; its own energy effect (a nap's rest) still applies. `options` reach its special's plan
+    and apply as `ctx.options` (a planned date's venue)."""
     s = ctx.s
+    ctx.options = MappingProxyType(dict(options or {}))
     act = ctx.c.activities.get(activity_id)
     if act is None:
         raise UnknownActivity(f"There is no activity called {activity_id!r}.", activity=activity_id)

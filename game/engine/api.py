@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import actions, jobboard, sim
@@ -55,7 +55,7 @@ def _apply_input(ctx: Ctx, inp: Input) -> None:
         if name not in p:
             raise BadInput(f"{inp.kind} input lacks {name!r}", field=name)
     if inp.kind == "activity":
-        actions.do_activity(ctx, inp.at, p["activity"], p.get("target"))
+        actions.do_activity(ctx, inp.at, p["activity"], p.get("target"), options=p.get("options"))
     elif inp.kind == "choice":
         actions.do_choice(ctx, ctx.s.clock, p["event_id"], p["choice"])  # a held clock: answered where it stopped
     elif inp.kind == "talk":
@@ -72,13 +72,15 @@ def apply_activity(
     *,
     target: str | None = None,
     unlimited_energy: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> tuple[LifeState, list[Event]]:
     """Do an activity at `at` (the state is first advanced to `at`). Raises an EngineError on refusal.
-    `unlimited_energy`: the player bought it; the activity costs no energy and is never refused for it."""
+    `unlimited_energy`: the player bought it; the activity costs no energy and is never refused for it.
+    `options`: what the activity's special reads beyond the target (a planned date's venue and gift)."""
     _check_time(state, at)
     ctx = Ctx(state.clone(), content)
     sim.run(ctx, at)
-    actions.do_activity(ctx, at, activity_id, target, unlimited_energy=unlimited_energy)
+    actions.do_activity(ctx, at, activity_id, target, unlimited_energy=unlimited_energy, options=options)
     return ctx.s, ctx.events
 
 

@@ -21,7 +21,9 @@ from .special_registry import Params
 
 Stage = Literal["baby", "child", "teen", "young_adult", "adult", "elder"]
 STAGES: tuple[str, ...] = ("baby", "child", "teen", "young_adult", "adult", "elder")
-Relation = Literal["parent", "sibling", "classmate", "coworker", "friend", "partner", "spouse", "child", "ex"]
+Relation = Literal[
+    "parent", "sibling", "classmate", "coworker", "acquaintance", "friend", "partner", "fiance", "spouse", "child", "ex"
+]
 RELATIONS: tuple[str, ...] = get_args(Relation)
 FAMILY: frozenset[str] = frozenset({"parent", "sibling", "spouse", "child"})
 EduLevel = Literal["none", "elementary", "high_school", "college", "graduate"]
@@ -66,6 +68,10 @@ class Effects(_Model):
     die: str | None = None  # cause of death
     prison_years: int = Field(default=0, ge=0, le=50)  # a sentence: the life goes on behind bars
     move: bool = False  # to another city (names.yaml `cities`): the life's `location` changes
+    remember: tuple[str, ...] = ()  # the subject keeps these in their memory of the player (later events read it)
+    forget: tuple[str, ...] = ()  # ... and lets these go (a grievance forgiven)
+    divorce: bool = False  # the subject, a spouse, divorces the player: money and assets are split
+    adopt: bool = False  # a child joins the family by adoption (a young child, not a newborn)
 
 
 class Outcome(_Model):
@@ -103,6 +109,19 @@ class Requirements(_Model):
     min_stats: dict[Literal["health", "happiness", "smarts", "looks"], int] = Field(default_factory=dict)
 
 
+class Who(_Model):
+    """Which of the subject relation's people an event may be about: their bond, memory and age."""
+
+    relations: tuple[Relation, ...] = ()  # more relations the subject may have besides `subject`
+    min_affinity: float = -100
+    max_affinity: float = 100
+    memory: tuple[str, ...] = ()  # remembers all of these
+    not_memory: tuple[str, ...] = ()  # remembers none of these
+    min_years: float = 0  # in this relation at least this long
+    min_age: int = 0  # the subject's own age
+    max_age: int = 200
+
+
 class EventTemplate(_Model):
     id: str
     text: str
@@ -112,6 +131,7 @@ class EventTemplate(_Model):
     weight: float = Field(default=1.0, ge=0)
     random: bool = True  # false: only raised by the engine itself (config.system_events)
     subject: Relation | None = None  # a living person of this relation is named in the text as {name}
+    who: Who = Field(default_factory=Who)  # which of them (bond, memory, age)
     requires: Requirements = Field(default_factory=Requirements)
     ttl_hours: int | None = Field(default=None, gt=0)  # a window in game hours (window_real_hours is preferred)
     window_real_hours: float | None = Field(default=None, gt=0)  # real hours the player has to answer
@@ -563,8 +583,11 @@ def _cross_check(
         for ch in e.choices:
             for oc in ch.outcomes:
                 effects_ok(oc.effects, f"{where} choice {ch.id!r}")
-                if (oc.effects.affinity or oc.effects.relation_change) and not e.subject:
-                    raise ContentError(f"{where} choice {ch.id!r}: affinity/relation_change needs a subject")
+                eff = oc.effects
+                if (eff.affinity or eff.relation_change or eff.remember or eff.forget or eff.divorce) and not e.subject:
+                    raise ContentError(
+                        f"{where} choice {ch.id!r}: affinity/relation_change/remember/forget/divorce needs a subject"
+                    )
     for e in evs.values():
         if e.follow_up and e.follow_up not in evs:
             raise ContentError(f"{src['events']}: entry {e.id!r}: follow_up names unknown event {e.follow_up!r}")

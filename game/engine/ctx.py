@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from . import rng as _rng
@@ -24,13 +26,18 @@ def clamp_energy(value: float, maximum: float) -> float:
     return round(max(0.0, min(maximum, value)), 3)
 
 
+_NO_OPTIONS: Mapping[str, Any] = MappingProxyType({})
+
+
 class Ctx:
-    __slots__ = ("s", "c", "events")
+    __slots__ = ("s", "c", "events", "options")
 
     def __init__(self, state: LifeState, content: Content) -> None:
         self.s = state
         self.c = content
         self.events: list[Event] = []
+        # the current activity's options beyond its target (a planned date's venue, activity, gift)
+        self.options: Mapping[str, Any] = _NO_OPTIONS
 
     def emit(self, kind: str, at: int, **data: Any) -> Event:
         ev = Event(kind=kind, at=at, data=data)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import career, school
+from . import bonds, career, school
 from .assets import acquire
 from .content import Effects, Item
 from .ctx import Ctx
 from .death import die
-from .people import add_person, change_affinity
-from .questions import raise_system
+from .people import add_person, adopt, change_affinity
+from .questions import fits, raise_system
 from .state import PendingQuestion, Person
 
 _STATS = ("health", "happiness", "smarts", "looks")
@@ -63,17 +63,19 @@ def apply_effects(
         career.retire(ctx, at)
     if eff.interview is not None and question is not None and question.track:
         changed["hired"] = career.decide_interview(ctx, at, question, eff.interview)
-    married = any(p.alive and p.relation == "spouse" and p is not subject for p in s.people)
-    if eff.relation_change == "spouse" and married:
-        ctx.emit("message", at, topic="already_married", text="You are already married.")
-    elif eff.relation_change and subject is not None and subject.alive:
-        old = subject.relation
-        subject.relation = eff.relation_change
-        ctx.emit("person_changed", at, reason="relation", was=old, person=subject.to_dict())
-        if eff.relation_change == "spouse":
-            ctx.milestone("marriage", at, person=subject.to_dict())
+    if subject is not None and subject.alive:
+        if eff.remember:
+            bonds.remember(subject, *eff.remember)
+        if eff.forget:
+            bonds.forget(subject, *eff.forget)
+        if eff.divorce and subject.relation == "spouse":
+            changed.update(bonds.divorce(ctx, at, subject))
+        elif eff.relation_change:
+            bonds.set_relation(ctx, at, subject, eff.relation_change)
     if eff.add_person:
         add_person(ctx, at, eff.add_person, purpose)
+    if eff.adopt:
+        adopt(ctx, at, purpose)
     if eff.move:
         cities = [c for c in ctx.c.names.cities if c != s.location]
         if cities:
@@ -112,11 +114,14 @@ def resolve(ctx: Ctx, at: int, q: PendingQuestion, choice_id: str, *, by: str) -
         choice=choice.id,
         by=by,
         text=ctx.fmt(outcome.text, name=name),
+        person_id=q.person_id,
         effects={},
     )
     ev.data["effects"] = apply_effects(ctx, at, outcome.effects, subject, f"question:{q.id}", q)
     if tpl is not None and tpl.follow_up and not s.dead:
-        raise_system(ctx, at, tpl.follow_up)
+        nxt = ctx.c.events[tpl.follow_up]
+        same = subject if subject is not None and subject.alive and fits(nxt, subject, at) else None
+        raise_system(ctx, at, tpl.follow_up, subject=same)  # a chain about one person stays about them
 
 
 def expire_due(ctx: Ctx, t: int) -> None:

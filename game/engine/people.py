@@ -57,7 +57,7 @@ def add_person(ctx: Ctx, at: int, relation: str, purpose: str, *, age: int | Non
     if relation == "child" and sum(1 for p in s.people if p.relation == "child") >= ctx.c.config.max_children:
         ctx.emit("message", at, topic="no_more_children", text="Your family is complete.")
         return None
-    if len(s.people) >= ctx.c.config.max_people and not _make_room(ctx):
+    if len(s.people) >= ctx.c.config.max_people and not make_room(ctx):
         return None
     r = ctx.rng(at, f"person:{purpose}:{s.next_id}")
     surname = None
@@ -74,8 +74,9 @@ def add_person(ctx: Ctx, at: int, relation: str, purpose: str, *, age: int | Non
             [s.name.split()[0]] + [p.name.split()[0] for p in s.people if p.relation in ("child", "sibling", "parent")]
         )
         p = make_person(ctx, at, relation, r, age=age, surname=surname, affinity=80.0, avoid=family)
-        p.born_at = at
-        p.age = 0
+        if age == 0:  # a birth (an adopted child comes with their own years)
+            p.born_at = at
+            p.age = 0
         s.bump("children")
         s.people.append(p)
         ctx.milestone("child_born", at, person=p.to_dict())
@@ -87,11 +88,22 @@ def add_person(ctx: Ctx, at: int, relation: str, purpose: str, *, age: int | Non
     return p
 
 
-def _make_room(ctx: Ctx) -> bool:
+def adopt(ctx: Ctx, at: int, purpose: str) -> Person | None:
+    """A child of 1 to 8 joins the family: a birth's milestone and counters, but not a newborn."""
+    age = ctx.rng(at, f"adopt:{purpose}").randint(1, 8)
+    child = add_person(ctx, at, "child", purpose, age=age)
+    if child is not None:
+        child.memory.append("adopted")
+    return child
+
+
+def make_room(ctx: Ctx) -> bool:
     """Forget one non-family person: the dead first, then the lowest affinity, then the longest known."""
     s = ctx.s
     busy = {q.person_id for q in s.pending}
-    cands = [p for p in s.people if p.relation not in FAMILY and p.relation != "partner" and p.id not in busy]
+    cands = [
+        p for p in s.people if p.relation not in FAMILY and p.relation not in ("partner", "fiance") and p.id not in busy
+    ]
     if not cands:
         return False
     gone = min(cands, key=lambda p: (p.alive, p.affinity, p.met_at))

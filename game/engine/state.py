@@ -33,7 +33,7 @@ COUNTERS = (
 class Person:
     id: str
     name: str
-    relation: str  # parent, sibling, classmate, coworker, friend, partner, spouse, child, ex
+    relation: str  # parent, sibling, classmate, coworker, acquaintance, friend, partner, fiance, spouse, child, ex
     gender: str
     born_at: int
     age: int
@@ -41,6 +41,8 @@ class Person:
     affinity: float = 0.0  # -100..100
     alive: bool = True
     met_at: int = 0
+    memory: list[str] = field(default_factory=list)  # what they remember of the player (cheated_on, dumped ...)
+    since: int = 0  # when the current relation began (a partner's first date, a spouse's wedding)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,11 +56,16 @@ class Person:
             "affinity": self.affinity,
             "alive": self.alive,
             "met_at": self.met_at,
+            "memory": list(self.memory),
+            "since": self.since,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Person:
-        return cls(**{**d, "traits": dict(d["traits"])})
+        return cls(**{**d, "traits": dict(d["traits"]), "memory": list(d.get("memory", ()))})
+
+    def remembers(self, *tags: str) -> bool:
+        return all(t in self.memory for t in tags)
 
 
 @dataclass

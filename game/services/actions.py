@@ -49,8 +49,10 @@ def do_activity(
     activity: str,
     target: str | None = None,
     check: Callable[[engine.LifeState], None] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Played:
-    """`check(state)` runs on the locked, caught-up life before the activity (a refusal changes nothing)."""
+    """`check(state)` runs on the locked, caught-up life before the activity (a refusal changes nothing);
+    `options` reach the activity's special (a planned date's venue, activity and gift)."""
     with transaction.atomic():
         character, before, state, events = _locked_life(player_id)
         if check is not None:
@@ -59,7 +61,7 @@ def do_activity(
         free = energy.unlimited_active(player_id=player_id)
         try:
             state, done = engine.apply_activity(
-                state, state.clock, activity, content, target=target, unlimited_energy=free
+                state, state.clock, activity, content, target=target, unlimited_energy=free, options=options
             )
         except engine.EngineError as exc:
             raise life.as_game_error(exc) from exc

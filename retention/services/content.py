@@ -3,8 +3,7 @@
 
 from pathlib import Path
 
-import yaml
-
+from core import yamlfile
 from core.content_store import ContentStore, Row
 from retention.models import RetentionEntry
 from retention.rules import KINDS, ContentError, RetentionContent, build
@@ -18,7 +17,7 @@ def read_files(root: Path = CONTENT_DIR) -> list[Row]:
     for kind in KINDS:
         path = root / f"{kind}.yaml"
         with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
+            raw = yamlfile.load(fh.read())
         if not isinstance(raw, dict):
             raise ContentError(f"{path.name}: expected a mapping of entries")
         rows += [(kind, str(key), value) for key, value in raw.items()]

@@ -14,7 +14,9 @@ _CACHE: dict[tuple[int, int], LifeState] = {}
 
 @pytest.fixture(scope="session")
 def content() -> Content:
-    return load_content()
+    """The game's own content files: the engine's tests do not depend on what apps above add (dating's
+    content is tested in dating/tests, on the merged content)."""
+    return load_content(with_apps=False)
 
 
 def aged(content: Content, seed: int, years: int) -> LifeState:
