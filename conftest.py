@@ -35,6 +35,23 @@ def make_player(db):
 
 
 @pytest.fixture
+def grown(make_player):
+    """grown(age=12, money=1000) -> player: a life of that age (as if played), with that much money."""
+    from game.models import Character
+    from game.tests.test_life import grow_up
+
+    def make(age: int = 12, money: int = 1000):
+        player, _ = make_player()
+        grow_up(player.pk, age)
+        character = Character.objects.get(current_of_id=player.pk)
+        character.state = {**character.state, "money": money, "energy": 100, "busy_until": 0}
+        character.save(update_fields=["state"])
+        return player
+
+    return make
+
+
+@pytest.fixture
 def asgi_app():
     from baolife.asgi import application
 

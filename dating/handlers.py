@@ -2,7 +2,7 @@
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictInt, ValidationInfo, field_validator
 
 from core.verbs import Context, NoParams, Params, verb
 from dating.services import actions, options, profiles
@@ -12,10 +12,18 @@ PersonId = Field(min_length=1, max_length=64, description="a person id from the 
 
 
 class MatchesParams(Params):
-    limit: int = Field(default=10, ge=1, le=50)
-    min_age: int | None = Field(default=None, ge=18, le=120)
-    max_age: int | None = Field(default=None, ge=18, le=120)
+    limit: StrictInt = Field(default=10, ge=1, le=50)
+    min_age: StrictInt | None = Field(default=None, ge=16, le=120)
+    max_age: StrictInt | None = Field(default=None, ge=16, le=120)
     gender: Literal["male", "female"] | None = Field(default=None, description="only people of this gender")
+
+    @field_validator("max_age")
+    @classmethod
+    def _range(cls, value: int | None, info: ValidationInfo) -> int | None:
+        low = info.data.get("min_age")
+        if value is not None and low is not None and value < low:
+            raise ValueError("max_age is below min_age")
+        return value
 
 
 class BioParams(Params):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from game.engine.ctx import Ctx
 from game.engine.errors import BadInput, NotAllowed, PersonNotFound
-from game.engine.people import make_room
+from game.engine.people import has_room, make_room
 from game.engine.state import Person
 
 from . import pool
@@ -14,7 +14,10 @@ from .profiles import of_person, of_player
 from .rules import RelationshipParams
 
 RELATIVES = frozenset({"parent", "sibling", "child"})
-GRIEVANCES = ("cheated_on", "ended_badly", "dumped", "argued", "separated", "proposal_refused", "jealous")
+MIN_AGE = 16  # nobody courts or is courted younger
+PEER_YEARS = 2  # a teenager courts only someone this close in age
+# what an apology may mend (a refused proposal is their refusal, not the player's wrong)
+GRIEVANCES = ("cheated_on", "ended_badly", "dumped", "argued", "separated", "jealous")
 # an ex who remembers one of these does not come back, and is not suggested again
 ENDED_BADLY = ("ended_badly", "cheated_on")
 STAGES = (
@@ -68,23 +71,41 @@ def find(ctx: Ctx, target: str | None) -> Person:
         return p
     cfg = params(ctx).pool
     index = pool.index_of(target, cfg)
-    if index is None:
+    if index is None or target in ctx.s.forgotten:
         raise PersonNotFound("That person is not in your life.", person_id=target)
     cand = pool.candidate(ctx.s, index, ctx.c, cfg)
     if cand.taken:
         raise NotAllowed(f"{cand.person.name} is married.", person_id=target)
+    _check_ages(ctx, cand.person)  # the pool is for dating: only who the player may court is met there
+    if not has_room(ctx.s, ctx.c.config.max_people):
+        raise NotAllowed("Your life is too full of people to meet anyone new.", person_id=target)
     return cand.person
 
 
-def check_romance(ctx: Ctx, p: Person) -> None:
-    """Courting is for two adults who are not family (the protocol's `forbidden` otherwise)."""
+def may_court(me: int, them: int, adult: int) -> bool:
+    """From 16; two adults whatever their ages; a teenager only someone within two years of their age."""
+    if me < MIN_AGE or them < MIN_AGE:
+        return False
+    return (me >= adult and them >= adult) or abs(me - them) <= PEER_YEARS
+
+
+def _check_ages(ctx: Ctx, p: Person) -> None:
     adult = params(ctx).pool.adult_age
-    if p.relation in RELATIVES:
-        raise NotAllowed(f"{p.name} is family.", person_id=p.id)
+    me = ctx.s.age
+    if may_court(me, p.age, adult):
+        return
+    if me < MIN_AGE:
+        raise NotAllowed("You are too young to date.", person_id=p.id)
     if p.age < adult:
         raise NotAllowed(f"{p.name} is a minor.", person_id=p.id)
-    if ctx.s.age < 16:
-        raise NotAllowed("You are too young to date.", person_id=p.id)
+    raise NotAllowed(f"{p.name} is too old for you.", person_id=p.id)
+
+
+def check_romance(ctx: Ctx, p: Person) -> None:
+    """Courting is not for family, and follows `may_court` (the protocol's `forbidden` otherwise)."""
+    if p.relation in RELATIVES:
+        raise NotAllowed(f"{p.name} is family.", person_id=p.id)
+    _check_ages(ctx, p)
 
 
 def meet(ctx: Ctx, at: int, p: Person) -> Person:
@@ -92,8 +113,8 @@ def meet(ctx: Ctx, at: int, p: Person) -> Person:
     s = ctx.s
     if s.person(p.id) is not None:
         return p
-    if len(s.people) >= ctx.c.config.max_people and not make_room(ctx):
-        raise NotAllowed("Your life is too full of people to meet anyone new.", person_id=p.id)
+    if len(s.people) >= ctx.c.config.max_people:
+        make_room(ctx)  # `find` checked there is room
     p.relation = "acquaintance"
     p.met_at = at
     p.since = at

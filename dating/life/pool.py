@@ -5,6 +5,7 @@ under the same id, and from then on the life's copy is the one that counts."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from game.engine import rng
@@ -24,12 +25,16 @@ class Candidate:
     taken: bool  # married to someone else: never suggested, never dated
 
 
+_ID = re.compile(r"m(0|[1-9][0-9]{0,3})")  # ASCII digits only ("m²" is no id), no leading zeros
+
+
 def index_of(person_id: str, cfg: PoolCfg) -> int | None:
     """The pool index a person id names, or None (not a pool id, or beyond the pool)."""
-    if not person_id.startswith(PREFIX) or not person_id[1:].isdigit() or len(person_id) > 6:
+    match = _ID.fullmatch(person_id)
+    if match is None:
         return None
-    i = int(person_id[1:])
-    return i if i < cfg.size and str(i) == person_id[1:] else None
+    i = int(match.group(1))
+    return i if i < cfg.size else None
 
 
 def candidate(s: LifeState, index: int, content: Content, cfg: PoolCfg) -> Candidate:
@@ -51,10 +56,12 @@ def candidate(s: LifeState, index: int, content: Content, cfg: PoolCfg) -> Candi
         alive=True,
         met_at=s.clock,
     )
-    return Candidate(person, taken=r.random() < cfg.taken_share)
+    married = r.random() < cfg.taken_share
+    return Candidate(person, taken=married and person.age >= cfg.adult_age)  # a teenager is never "married"
 
 
 def everyone(s: LifeState, content: Content, cfg: PoolCfg) -> list[Candidate]:
-    """The whole pool not yet met (a met one is in the life's people under their pool id)."""
-    known = {p.id for p in s.people}
+    """The whole pool not yet met (a met one is in the life's people under their pool id; one forgotten
+    to make room is gone for good)."""
+    known = {p.id for p in s.people} | set(s.forgotten)
     return [candidate(s, i, content, cfg) for i in range(cfg.size) if f"{PREFIX}{i}" not in known]

@@ -5,6 +5,7 @@ with the life: a job or a degree adds an interest, and goals follow age and fami
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -70,21 +71,26 @@ def _kinds(words: BioWords, interests: tuple[str, ...]) -> frozenset[str]:
 
 _CACHE_SIZE = 20_000  # profiles kept per process (a few hundred lives' pools and people)
 _cache: OrderedDict[tuple[Any, ...], Profile] = OrderedDict()
-_cache_words: list[BioWords] = []  # the words the cache was made with (new content: a new cache)
+_cache_words: list[BioWords] = []
+_lock = threading.Lock()  # the words the cache was made with (new content: a new cache)
 
 
 def of_person(seed: int, person: Person, words: BioWords, at: int) -> Profile:
     """A person's profile: fixed by who they are, except the goals, which follow their age. The same
     inputs give the same profile, so it is kept (a `get_matches` reads the same people again)."""
-    if not _cache_words or _cache_words[0] is not words:
-        _cache.clear()
-        _cache_words[:] = [words]
     key = (seed, person.id, person.born_at, age_at(person.born_at, at), tuple(sorted(person.traits.items())))
-    hit = _cache.get(key)
+    with _lock:  # verbs run on several threads
+        if not _cache_words or _cache_words[0] is not words:
+            _cache.clear()
+            _cache_words[:] = [words]
+        hit = _cache.get(key)
     if hit is None:
-        hit = _cache[key] = _profile(seed, person, words, at)
-        if len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+        hit = _profile(seed, person, words, at)
+        with _lock:
+            if _cache_words and _cache_words[0] is words:
+                _cache[key] = hit
+                while len(_cache) > _CACHE_SIZE:
+                    _cache.popitem(last=False)
     return hit
 
 

@@ -99,6 +99,9 @@ class RelationshipParams(Params):
     gifts: dict[str, Gift]
     friend_from_affinity: float = 35  # an acquaintance becomes a friend
     exclusive_after_days: int = 30  # asking a partner to be exclusive makes sense only after this long
+    exclusive_affinity: float = 30  # ... and with a bond this strong
+    second_chance_after_days: int = 180  # an ex is asked out again only after this long apart
+    second_chance_affinity: float = 20  # ... and with a bond this strong
 
 
 class Gift(_M):
@@ -116,6 +119,7 @@ class Venue(_M):
     loud: bool = False  # introverts mind
     min_age: int = 16
     line: str  # the story's opening: "You met {name} at ..."
+    moments: tuple[str, ...] = ()  # date_moments that fit the place (the bill at a restaurant, not a park)
 
 
 class DateActivity(_M):
@@ -123,7 +127,6 @@ class DateActivity(_M):
     price: int = Field(ge=0)
     venues: tuple[str, ...] = Field(min_length=1)  # where it can be done
     suits: tuple[str, ...] = ()
-    energy: int = Field(default=0, ge=0)  # energy beyond the date's own
     stats: dict[Literal["health", "happiness", "smarts", "looks"], int] = Field(default_factory=dict)
     line: str
 
@@ -137,6 +140,10 @@ class PlanDateParams(Params):
 
     @model_validator(mode="after")
     def _check(self) -> PlanDateParams:
+        for vid, venue in self.venues.items():
+            unknown = set(venue.moments) - set(self.moments)
+            if unknown:
+                raise ValueError(f"venue {vid!r} names unknown moments {sorted(unknown)}")
         for aid, act in self.activities.items():
             unknown = set(act.venues) - set(self.venues)
             if unknown:

@@ -17,7 +17,7 @@ from game.engine.content import Activity, Effects
 from game.engine.ctx import Ctx
 from game.engine.errors import BadInput, NotAllowed
 from game.engine.outcomes import apply_effects
-from game.engine.people import add_person, adopt, change_affinity
+from game.engine.people import add_person, adopt, change_affinity, has_room
 from game.engine.questions import raise_system
 from game.engine.special_registry import Plan, Special, register
 from game.engine.state import Person
@@ -28,6 +28,15 @@ from .profiles import of_person
 from .rules import Action, PlanDateParams, RelationshipParams
 
 ROMANTIC = ("partner", "fiance", "spouse")
+FERTILE_UNTIL = 44
+WEAK_BOND = {  # an action refused because the bond is below its minimum
+    "propose": "{name} does not love you enough to marry you. Not yet.",
+    "marry": "{name} is having second thoughts: spend time together first.",
+    "move_in": "{name} is not ready to live with you.",
+    "try_for_baby": "{name} does not want a baby with you right now.",
+    "adopt": "{name} does not want to adopt with you right now.",
+    "ask_out": "{name} will not even answer your calls.",
+}
 
 
 def _first(p: Person) -> str:
@@ -57,7 +66,8 @@ def plan_action(ctx: Ctx, at: int, act: Activity, target: str | None, prm: Relat
     if rel == "stranger" and action not in ("spend_time", "compliment", "ask_out"):
         raise NotAllowed(f"You have not met {name} yet: spend time with them first.", person_id=p.id)
     if p.affinity < cfg.min_affinity and rel != "stranger":
-        raise NotAllowed(f"{name} will not even answer your calls.", person_id=p.id)
+        why = WEAK_BOND.get(action, "{name} will not even answer your calls.")
+        raise NotAllowed(why.format(name=name), person_id=p.id, affinity=p.affinity, required=cfg.min_affinity)
     price = cfg.price
     if action == "give_gift":
         price += prm.gifts[str(_gift(ctx, True))].price
@@ -70,12 +80,20 @@ def plan_action(ctx: Ctx, at: int, act: Activity, target: str | None, prm: Relat
             raise NotAllowed(f"You and {name} are already exclusive.", person_id=p.id)
         if rel == "partner" and at - p.since < prm.exclusive_after_days * DAY:
             raise NotAllowed(f"Too soon to ask {name} to be exclusive: you only started dating.", person_id=p.id)
+        if rel == "partner" and p.affinity < prm.exclusive_affinity:
+            raise NotAllowed(f"{name} is not ready to be exclusive with you.", person_id=p.id)
+        if rel == "ex" and at - p.since < prm.second_chance_after_days * DAY:
+            raise NotAllowed(f"{name} needs time: you only just broke up.", person_id=p.id)
+        if rel == "ex" and p.affinity < prm.second_chance_affinity:
+            raise NotAllowed(f"{name} is not interested in trying again.", person_id=p.id)
     elif action == "propose":
         if rel != "partner":
-            why = {"fiance": "You are already engaged to", "spouse": "You are already married to"}.get(rel)
-            raise NotAllowed(f"{why} {name}." if why else f"You are not dating {name}.", person_id=p.id)
-        if any(x.alive and x.relation == "spouse" for x in s.people):
-            raise NotAllowed("You are married to someone else.", person_id=p.id)
+            already = {"fiance": "You are already engaged to", "spouse": "You are already married to"}.get(rel)
+            raise NotAllowed(f"{already} {name}." if already else f"You are not dating {name}.", person_id=p.id)
+        other = next((x for x in s.people if x.alive and x.relation in ("spouse", "fiance") and x is not p), None)
+        if other is not None:
+            tie = "married to" if other.relation == "spouse" else "engaged to"
+            raise NotAllowed(f"You are {tie} {other.name}.", person_id=p.id)
     elif action == "marry":
         if rel != "fiance":
             raise NotAllowed(f"You are not engaged to {name}: propose first.", person_id=p.id)
@@ -103,7 +121,17 @@ def plan_action(ctx: Ctx, at: int, act: Activity, target: str | None, prm: Relat
             raise NotAllowed(f"Not with {name}: a baby is for a couple.", person_id=p.id)
         if action == "try_for_baby" and "living_together" not in p.memory and rel != "spouse":
             raise NotAllowed(f"Move in with {name} first.", person_id=p.id)
+        if action == "try_for_baby" and not _can_carry(s.gender, s.age) and not _can_carry(p.gender, p.age):
+            raise NotAllowed(f"You and {name} cannot have a baby together; you could adopt.", person_id=p.id)
+        children = sum(1 for x in s.people if x.relation == "child")
+        if children >= ctx.c.config.max_children or not has_room(s, ctx.c.config.max_people):
+            raise NotAllowed("Your family is complete.", person_id=p.id, children=children)
     return Plan(person=p, price=price, pick=_gift(ctx, False) if action == "give_gift" else None)
+
+
+def _can_carry(gender: str, age: int) -> bool:
+    """Who may give birth: a woman up to 44 (older couples adopt)."""
+    return gender == "female" and age <= FERTILE_UNTIL
 
 
 # ---- outcomes ------------------------------------------------------------------------------------------------------
@@ -134,7 +162,7 @@ def apply_action(ctx: Ctx, at: int, act: Activity, plan: Plan, prm: Relationship
     neuro = p.traits.get("neuroticism", 0.5)
     text: str
     if cfg.happiness:
-        ctx.add_stat("happiness", cfg.happiness)
+        out["happiness"] = ctx.add_stat("happiness", cfg.happiness)
 
     if act.id == "spend_time":
         out["affinity"] = _affinity(ctx, at, p, cfg, r, fit, why)
@@ -205,9 +233,9 @@ def apply_action(ctx: Ctx, at: int, act: Activity, plan: Plan, prm: Relationship
         asked = "asked_money" in p.memory
         if r.random() < _chance(cfg, p, fit, 0.2 * agree - (0.3 if asked else 0.0)):
             amount = int(r.randint(1, 10) * 100 * (3 if p.relation in ("parent", "spouse") else 1))
-            ctx.add_money(amount)
+            s.money += amount  # a loan, not earnings (money_earned counts what the life earns)
             out["money"] = amount
-            text = f"{first} lent you ${amount:,}. " + ("Again." if asked else "No questions asked.")
+            text = f"{first} lent you ${amount:,}" + (", with a long look." if asked else ", a little reluctantly.")
         else:
             text = f"{first} said no. Money is tight." if not asked else f"{first}: 'Not again.'"
         engine_bonds.remember(p, "asked_money")
@@ -236,8 +264,7 @@ def apply_action(ctx: Ctx, at: int, act: Activity, plan: Plan, prm: Relationship
             out["affinity"] = change_affinity(ctx, at, p, -1, why)
             text = f"{first} is not ready to forgive you."
     elif act.id == "try_for_baby":
-        young = s.age <= 44 and (p.age <= 44 or p.gender == "male")
-        if young and r.random() < _chance(cfg, p, fit):
+        if (_can_carry(s.gender, s.age) or _can_carry(p.gender, p.age)) and r.random() < _chance(cfg, p, fit):
             child = add_person(ctx, at, "child", f"baby:{p.id}")
             out["child"] = child.id if child else None
             text = f"A baby! Welcome to the world, {_first(child)}." if child else "Your family is complete."
@@ -251,6 +278,8 @@ def apply_action(ctx: Ctx, at: int, act: Activity, plan: Plan, prm: Relationship
         out["affinity"] = _affinity(ctx, at, p, cfg, r, fit, why)
         text = f"You and {first}: {act.name.lower()}."
     out["text"] = text
+    if plan.price:
+        out["price"] = plan.price  # paid before the outcome (a ring, a wedding, a lawyer, a gift)
     out["stage"] = bonds.stage_of(p)
     ctx.emit("message", at, topic="relationship", text=text, person_id=p.id, action=act.id)
     return out
@@ -316,8 +345,8 @@ def plan_date(ctx: Ctx, at: int, act: Activity, target: str | None, prm: PlanDat
         raise BadInput(
             f"{activity.name} is not done at {venue.name} (try: {where}).", field="activity", fields=["activity"]
         )
-    if ctx.s.age < venue.min_age:
-        raise NotAllowed(f"{venue.name} is for {venue.min_age}+.", venue=venue_id)
+    if min(ctx.s.age, p.age) < venue.min_age:
+        raise NotAllowed(f"{venue.name} is for {venue.min_age}+.", venue=venue_id, fields=["venue"])
     gift = _gift(ctx, False)
     rprm = bonds.params(ctx)
     price = venue.price + activity.price + (rprm.gifts[gift].price if gift else 0)
@@ -348,12 +377,10 @@ def apply_date(ctx: Ctx, at: int, act: Activity, plan: Plan, prm: PlanDateParams
         points -= 15  # they remember
     points += r.randint(-12, 12)
     points = max(0, min(100, round(points)))
-    if activity.energy:
-        ctx.add_energy(-activity.energy)
     changed = apply_effects(ctx, at, Effects.model_validate(dict(activity.stats)), None, "date")
     affinity = change_affinity(ctx, at, p, round((points - 45) / 4, 2), "date")
     mood = 6 if points >= prm.great_from else (-4 if points < prm.bad_below else 2)
-    ctx.add_stat("happiness", mood)
+    mood = ctx.add_stat("happiness", mood) + changed.pop("happiness", 0)  # the date's and the activity's
     story = [
         ctx.fmt(venue.line, name=first),
         ctx.fmt(activity.line, name=first),
@@ -375,7 +402,10 @@ def apply_date(ctx: Ctx, at: int, act: Activity, plan: Plan, prm: PlanDateParams
     else:
         story.append(f"It did not click. {first} checked the time twice before dessert.")
     moment = None
-    for mid in r.sample([m for m in prm.moments if m in ctx.c.events], len(prm.moments)):
+    # the place's moments (an operator may have removed one), the least recently lived first
+    moments = [m for m in venue.moments if m in ctx.c.events]
+    moments.sort(key=lambda m: (s.recent.get(m, -1), r.random()))
+    for mid in moments:
         q = raise_system(ctx, at, mid, subject=p)
         if q is not None:
             moment = q.id
@@ -391,6 +421,7 @@ def apply_date(ctx: Ctx, at: int, act: Activity, plan: Plan, prm: PlanDateParams
         "happiness": mood,
         "story": " ".join(story),
         "moment": moment,
+        "price": plan.price,
         **{k: v for k, v in changed.items() if k != "affinity"},
     }
 

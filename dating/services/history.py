@@ -10,6 +10,18 @@ from game import engine
 from game.hooks import SavedLife
 
 DATING_ACTIVITIES = ("plan_date",)
+COURTED = ("acquaintance", "friend", "partner", "fiance", "spouse")  # who a `met` row is kept for
+STAGE_TEXT = {  # a stage change as the history tells it
+    "acquaintance": "You and {name} know each other now.",
+    "friend": "You and {name} became friends.",
+    "dating": "You and {name} started dating.",
+    "exclusive": "You and {name} became exclusive.",
+    "engaged": "You and {name} got engaged.",
+    "married": "You married {name}.",
+    "separated": "You and {name} separated.",
+    "ex": "You and {name} broke up.",
+    "divorced": "You and {name} divorced.",
+}
 
 
 def _row(saved: SavedLife, people: dict[str, dict[str, Any]], ev: dict[str, Any]) -> RelationshipEvent | None:
@@ -19,6 +31,8 @@ def _row(saved: SavedLife, people: dict[str, dict[str, Any]], ev: dict[str, Any]
     detail: dict[str, Any] = {}
     if kind == "person_changed" and data.get("reason") in ("met", "relation", "exclusive"):
         person = data.get("person")
+        if data["reason"] == "met" and (person or {}).get("relation") not in COURTED:
+            return None  # a classmate or coworker met is the life's business, not a relationship's
         row_kind = "met" if data["reason"] == "met" else "stage"
         if data.get("was"):
             detail["was"] = data["was"]
@@ -46,13 +60,22 @@ def _row(saved: SavedLife, people: dict[str, dict[str, Any]], ev: dict[str, Any]
         return None
     if not person:
         return None
-    current = people.get(person["id"], person)
+    if row_kind in ("met", "stage"):
+        current = person  # as it was at that moment (a save may hold several changes)
+        first = str(person.get("name", "")).split(" ")[0]
+        stage_now = stage_of(engine.Person.from_dict(person)) if "traits" in person else ""
+        text = f"You met {first}." if row_kind == "met" else STAGE_TEXT.get(stage_now, "").format(name=first)
+    else:
+        current = people.get(person["id"], person)
+    stage = (kind == "activity" and data["effects"].get("stage")) or (
+        stage_of(engine.Person.from_dict(current)) if "traits" in current else ""
+    )
     return RelationshipEvent(
         character=saved.character,
         person_id=person["id"],
         person_name=person.get("name", ""),
         kind=row_kind,
-        stage=stage_of(engine.Person.from_dict(current)) if "traits" in current else "",
+        stage=str(stage),
         detail=detail,
         text=text[:2000],
         game_time=int(ev["at"]),

@@ -3,7 +3,9 @@ transition and every refusal of the relationship actions and of a planned date."
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+from types import MappingProxyType
 
 import pytest
 
@@ -107,7 +109,7 @@ def test_match_filters(content):
 # ---- stages: stranger -> acquaintance -> friend -> dating -> exclusive -> engaged -> married ----------------------
 def test_a_whole_courtship_through_every_stage(content):
     s = adult(content)
-    _, found = matching.rank(s, content, limit=1)
+    _, found = matching.rank(s, content, limit=1, gender="female" if s.gender == "male" else "male")
     them = found[0].person.id
     assert s.person(them) is None
     s, eff, _ = act(s, "spend_time", them, content)
@@ -120,6 +122,10 @@ def test_a_whole_courtship_through_every_stage(content):
     with pytest.raises(engine.NotAllowed, match="Too soon"):
         act(s, "ask_out", them, content)
     s.busy_until = s.clock + 31 * engine.DAY
+    s.person(them).affinity = 10
+    with pytest.raises(engine.NotAllowed, match="not ready to be exclusive"):
+        act(s, "ask_out", them, content)
+    s.person(them).affinity = 60
     s, eff, events = until(s, "ask_out", them, content)
     assert eff["stage"] == "exclusive" and any(e.milestone == "exclusive" for e in events)
     s, eff, _ = until(s, "move_in", them, content, key="text")
@@ -151,7 +157,7 @@ def test_divorce_splits_savings_and_assets(content):
         )
         s.inventory[item] = 1
     s, eff, events = act(s, "divorce", spouse.id, content)
-    assert eff["stage"] == "divorced" and s.person(spouse.id).relation == "ex"
+    assert eff["stage"] == "divorced" and s.person(spouse.id).relation == "ex" and eff["price"] == 2500
     assert any(e.milestone == "divorce" for e in events)
     assert eff["money"] == -int((100_000 - 2500) / 2)
     assert len(eff["assets_lost"]) == len(s.assets) or len(eff["assets_lost"]) + len(s.assets) >= 2
@@ -166,14 +172,17 @@ def test_breakup_and_reconciliation(content):
     assert eff["stage"] == "ex" and "dumped" in s.person(p.id).memory and any(e.milestone == "breakup" for e in events)
     s, eff, _ = until(s, "apologise", p.id, content, key="forgiven")
     s.person(p.id).affinity = 60
+    with pytest.raises(engine.NotAllowed, match="needs time"):
+        act(s, "ask_out", p.id, content)
+    s.busy_until = s.clock + 181 * engine.DAY
     s, eff, events = until(s, "ask_out", p.id, content)
     assert eff["stage"] == "dating" and any(e.milestone == "reconciled" for e in events)
 
 
 def test_an_ex_you_cheated_on_remembers(content):
     s = adult(content)
-    ex = person(s, "ex", affinity=60, memory=["cheated_on"])
-    for _ in range(10):
+    ex = person(s, "ex", affinity=60, memory=["cheated_on"], since=s.clock - 400 * engine.DAY)
+    for _ in range(5):  # every roll: no
         s, eff, _ = act(s, "ask_out", ex.id, content)
         assert eff["accepted"] is False and "cheated on me" in eff["text"]
 
@@ -252,9 +261,10 @@ def test_a_young_player_cannot_date(content):
 def test_a_date_tells_its_story_and_asks_a_question(content):
     s = adult(content)
     p = person(s, "partner", affinity=40)
-    money = s.money
+    money, happiness = s.money, s.happiness
     s, eff, events = act(s, "plan_date", p.id, content, venue="restaurant", activity="dinner", gift="flowers")
     assert 0 <= eff["score"] <= 100 and eff["story"].count(".") >= 3
+    assert eff["happiness"] == s.happiness - happiness and eff["price"] == 160  # what the player is told
     assert "Sam" in eff["story"]
     assert s.money == money - (80 + 40 + 40)
     questions = [e for e in events if e.kind == "question"]
@@ -303,3 +313,151 @@ def test_a_stranger_met_on_a_date_joins_the_life(content):
     them = found[0].person.id
     s, eff, _ = act(s, "plan_date", them, content, venue="park", activity="picnic")
     assert s.person(them) is not None and bonds.stage_of(s.person(them)) == "acquaintance"
+
+
+# ---- mends after the review and the attack ------------------------------------------------------------------------
+def _pool_id(s, content, pred):
+    return next(c.person.id for c in pool.everyone(s, content, _rel(content).pool) if pred(c))
+
+
+def test_the_pool_minors_cannot_be_met_by_an_adult_and_a_teen_courts_only_peers(content):
+    s = adult(content, age=25)
+    minor = _pool_id(s, content, lambda c: c.person.age < 18)
+    for action in ("spend_time", "compliment", "ask_out"):
+        with pytest.raises(engine.NotAllowed, match="minor"):
+            engine.apply_activity(s, s.clock, action, content, target=minor)
+    assert s.person(minor) is None
+    teen = adult(content, age=16)
+    _, found = matching.rank(teen, content, limit=500)
+    assert found and all(abs(m.person.age - 16) <= 2 and m.person.age >= 16 for m in found)
+    older = _pool_id(teen, content, lambda c: c.person.age >= 22 and not c.taken)
+    with pytest.raises(engine.NotAllowed, match="too old"):
+        engine.apply_activity(teen, teen.clock, "ask_out", content, target=older)
+    assert not any(c.taken and c.person.age < 18 for c in pool.everyone(s, content, _rel(content).pool))
+
+
+@pytest.mark.parametrize("target", ["m²", "m①", "m01", "m-1", "m120", "M1", " m1"])
+def test_odd_pool_ids_are_not_found(content, target):
+    s = adult(content)
+    with pytest.raises(engine.PersonNotFound):
+        engine.apply_activity(s, s.clock, "spend_time", content, target=target)
+
+
+def test_someone_forgotten_to_make_room_never_comes_back_as_a_stranger(content):
+    s = adult(content)
+    _, found = matching.rank(s, content, limit=1)
+    them = found[0].person.id
+    s, _, _ = act(s, "spend_time", them, content)
+    ex = s.person(them)
+    ex.relation, ex.affinity, ex.memory = "ex", -90.0, ["cheated_on", "ended_badly"]
+    while len(s.people) < content.config.max_people:
+        person(s, "coworker", affinity=40, name=f"Filler Person{len(s.people)}")
+    stranger = next(m.person.id for m in matching.rank(s, content, limit=50)[1] if not m.known)
+    s, _, _ = act(s, "spend_time", stranger, content)
+    assert s.person(them) is None and them in s.forgotten
+    assert them not in {m.person.id for m in matching.rank(s, content, limit=500)[1]}
+    with pytest.raises(engine.PersonNotFound):
+        engine.apply_activity(s, max(s.clock, s.busy_until), "ask_out", content, target=them)
+
+
+def test_a_full_family_refuses_a_baby_or_an_adoption_and_charges_nothing(content):
+    s = adult(content)
+    spouse = person(s, "spouse", affinity=80, memory=["living_together"])
+    for i in range(content.config.max_children):
+        person(s, "child", age=3, name=f"Kid Doe{i}")
+    before = s.to_dict()
+    for action in ("adopt", "try_for_baby"):
+        with pytest.raises(engine.NotAllowed, match="complete"):
+            engine.apply_activity(s, s.clock, action, content, target=spouse.id)
+    assert s.to_dict() == before
+
+
+def test_two_men_adopt_rather_than_try_for_a_baby(content):
+    s = adult(content)
+    s.gender = "male"
+    husband = person(s, "spouse", gender="male", affinity=80, memory=["living_together"])
+    with pytest.raises(engine.NotAllowed, match="adopt"):
+        engine.apply_activity(s, s.clock, "try_for_baby", content, target=husband.id)
+    s, eff, events = act(s, "adopt", husband.id, content)
+    child = s.person(eff["child"])
+    assert "adopted" in child.memory and 1 <= child.age <= 8
+    assert next(e for e in events if e.milestone == "child_born").data["adopted"] is True
+
+
+def test_no_proposal_while_engaged_to_someone_else(content):
+    s = adult(content)
+    person(s, "fiance", affinity=80, name="Ana Silva")
+    other = person(s, "partner", affinity=80)
+    with pytest.raises(engine.NotAllowed, match="engaged to Ana Silva"):
+        engine.apply_activity(s, s.clock, "propose", content, target=other.id)
+
+
+def test_an_apology_does_not_undo_their_refusal(content):
+    s = adult(content)
+    p = person(s, "partner", affinity=60, memory=["proposal_refused"])
+    s, eff, _ = act(s, "apologise", p.id, content)
+    assert "proposal_refused" in s.person(p.id).memory and "For what" in eff["text"]
+
+
+def test_a_removed_date_moment_does_not_break_dates(content):
+    prm = content.specials["plan_date"]
+    broken = dataclasses.replace(
+        content,
+        specials=MappingProxyType(
+            {**content.specials, "plan_date": prm.model_copy(update={"moments": ("gone", *prm.moments)})}
+        ),
+    )
+    s = adult(content)
+    p = person(s, "partner")
+    s, events = engine.apply_activity(
+        s, s.clock, "plan_date", broken, target=p.id, options={"venue": "park", "activity": "walk"}
+    )
+    assert any(e.kind == "question" for e in events)
+
+
+def test_the_old_blind_date_respects_the_bonds(content):
+    s = adult(content)
+    ex = person(s, "ex", affinity=95, memory=["cheated_on"])
+    for _ in range(15):
+        s, _, _ = act(s, "date", ex.id, content)
+    assert s.person(ex.id).relation == "ex"
+    friend = person(s, "friend", affinity=95)
+    for _ in range(30):
+        s, _, events = act(s, "date", friend.id, content)
+        if s.person(friend.id).relation == "partner":
+            assert any(e.milestone == "new_relationship" for e in events)
+            assert s.person(friend.id).since == events[0].at
+            break
+    else:
+        raise AssertionError("a close friend never became a partner on dates")
+
+
+def test_a_life_saved_before_since_takes_when_they_met(content):
+    d = person(adult(content), "spouse").to_dict()
+    d.pop("since")
+    d["met_at"] = 12345
+    assert engine.Person.from_dict(d).since == 12345
+
+
+def test_a_breakup_clears_what_belonged_to_the_couple(content):
+    s = adult(content)
+    p = person(s, "fiance", affinity=10, memory=["living_together", "wedding_planned", "separated"])
+    s, _, _ = act(s, "break_up", p.id, content)
+    assert not {"living_together", "wedding_planned", "separated"} & set(s.person(p.id).memory)
+
+
+def test_a_date_asks_what_fits_the_place_and_does_not_repeat_itself(content):
+    venues = content.specials["plan_date"].venues
+    s = adult(content)
+    p = person(s, "partner", affinity=40)
+    asked = []
+    for _ in range(8):
+        s.pending = []
+        s, eff, events = act(s, "plan_date", p.id, content, venue="park", activity="walk")
+        asked.append(
+            next(e.data["template"] for e in events if e.kind == "question" and e.data["event_id"] == eff["moment"])
+        )
+        s.busy_until = s.clock + 3 * engine.DAY
+    assert set(asked) <= set(venues["park"].moments)
+    assert "date_moment_bill_arrives" not in asked
+    assert all(a != b for a, b in itertools.pairwise(asked))  # the least recent first

@@ -94,3 +94,26 @@ def test_every_script_is_reachable_and_playable(event_id):
         pending = next(p for p in copy.s.pending if p.id == q.id)
         resolve(copy, at, pending, choice.id, by="player")
         assert all(p.id != q.id for p in copy.s.pending)
+
+
+def test_a_script_that_changes_who_is_in_the_life_is_major():
+    """A skip never takes such a decision for the player: it stops for it (PROTOCOL.md, time skips)."""
+    heavy = {"relation_change", "divorce", "add_person", "adopt", "move"}
+    for e in SCRIPTS:
+        tpl = CONTENT.events[e["id"]]
+        changes = any(heavy & set(o.effects.model_dump(exclude_defaults=True)) for c in tpl.choices for o in c.outcomes)
+        if changes and tpl.random:
+            assert tpl.major, f"{tpl.id} changes who is in the life but a skip would answer it"
+
+
+def test_the_games_child_events_fit_the_childs_age():
+    for eid, (lo, hi) in {
+        "adult_kid_first_day": (5, 6),
+        "adult_college_fund": (17, 19),
+        "adult_teen_car": (16, 19),
+    }.items():
+        tpl = CONTENT.events[eid]
+        assert (tpl.who.min_age, tpl.who.max_age) == (lo, hi)
+        s, kid = _life_for(tpl)
+        kid.age = hi + 5
+        assert not questions.eligible(Ctx(s, CONTENT), tpl, s.clock)

@@ -40,16 +40,21 @@ def _rested(player_id: int, **person: Any) -> None:
 rested = sync_to_async(_rested)
 
 
-async def _act(client: Client, player_id: int, person_id: str, action: str, **extra: Any) -> dict:
-    await rested(player_id)
+async def _act(
+    client: Client, player_id: int, person_id: str, action: str, bond: float | None = None, **extra: Any
+) -> dict:
+    """One action after a rest; `bond`: their affinity set first (each try a fresh roll at the same bond)."""
+    await rested(player_id, **({"id": person_id, "affinity": bond} if bond is not None else {}))
     reply = await client.request("relationship_action", rid=action, person_id=person_id, action=action, **extra)
     assert reply["ok"], reply
     return reply["data"]
 
 
-async def _until(client: Client, player_id: int, person_id: str, action: str, key: str, tries: int = 40) -> dict:
+async def _until(
+    client: Client, player_id: int, person_id: str, action: str, key: str, bond: float | None = None, tries: int = 40
+) -> dict:
     for _ in range(tries):
-        data = await _act(client, player_id, person_id, action)
+        data = await _act(client, player_id, person_id, action, bond)
         if data["effects"].get(key):
             return data
     raise AssertionError(f"{action} never gave {key}")
@@ -63,7 +68,9 @@ async def test_a_courtship_from_meeting_to_wedding_to_children_to_divorce(asgi_a
     assert len(options["data"]["venues"]) >= 8 and len(options["data"]["activities"]) >= 15
     matches = await client.request("get_matches", rid="m", limit=50)
     assert matches["ok"] and len(matches["data"]["matches"]) == 50
-    best = matches["data"]["matches"][0]
+    me = (await client.request("get_state", rid="g"))["data"]["character"]["gender"]
+    other = "female" if me == "male" else "male"
+    best = next(m for m in matches["data"]["matches"] if m["gender"] == other)
     assert 0 <= best["compatibility"] <= 100 and best["age"] >= 18
     them = best["person_id"]
     bio = await client.request("get_bio", rid="b", person_id=them)
@@ -84,22 +91,22 @@ async def test_a_courtship_from_meeting_to_wedding_to_children_to_divorce(asgi_a
     await rested(player.pk, id=them, affinity=45)
     data = await _act(client, player.pk, them, "spend_time")
     assert data["stage"] == "friend"
-    data = await _until(client, player.pk, them, "ask_out", "accepted")
+    data = await _until(client, player.pk, them, "ask_out", "accepted", bond=45)
     assert data["stage"] == "dating" and data["person"]["relation"] == "partner"
     character = await sync_to_async(Character.objects.get)(current_of_id=player.pk)
     await rested(player.pk, id=them, since=character.state["clock"] - 40 * engine.DAY, affinity=70)
-    data = await _until(client, player.pk, them, "ask_out", "accepted")
+    data = await _until(client, player.pk, them, "ask_out", "accepted", bond=70)
     assert data["stage"] == "exclusive"
     for _ in range(20):
-        data = await _act(client, player.pk, them, "move_in")
+        data = await _act(client, player.pk, them, "move_in", bond=70)
         if "living_together" in data["person"]["memory"]:
             break
     await rested(player.pk, id=them, affinity=85)
-    data = await _until(client, player.pk, them, "propose", "accepted")
+    data = await _until(client, player.pk, them, "propose", "accepted", bond=85)
     assert data["stage"] == "engaged"
     data = await _act(client, player.pk, them, "marry")
     assert data["stage"] == "married"
-    data = await _until(client, player.pk, them, "try_for_baby", "child")
+    data = await _until(client, player.pk, them, "try_for_baby", "child", bond=85)
     child = data["effects"]["child"]
     talk = await client.request("talk", rid="t", person_id=child, text="Hello little one, I love you")
     assert talk["ok"], talk  # a child can be talked to
@@ -143,6 +150,10 @@ async def test_refusals_over_the_socket(asgi_app, make_player):
         ("relationship_action", {"person_id": parent, "action": "compliment", "gift": "wine"}, "bad_request"),
         ("get_matches", {"limit": 0}, "bad_request"),
         ("get_matches", {"gender": "robot"}, "bad_request"),
+        ("get_matches", {"limit": "5"}, "bad_request"),
+        ("get_matches", {"min_age": 40, "max_age": 20}, "bad_request"),
+        ("get_bio", {"person_id": "m²"}, "not_found"),
+        ("relationship_action", {"person_id": "m①", "action": "compliment"}, "not_found"),
     ]
     for verb, params, code in cases:
         reply = await client.request(verb, rid=verb, **params)

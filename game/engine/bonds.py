@@ -41,8 +41,10 @@ def set_relation(ctx: Ctx, at: int, person: Person, new: str, *, reason: str = "
         return False
     person.relation = new
     person.since = at
-    if new in ("ex", "acquaintance", "friend"):  # a household is not kept across a breakup
-        forget(person, "living_together", "exclusive")
+    if new in ("ex", "acquaintance", "friend"):  # what belonged to the couple does not outlive it
+        forget(person, "living_together", "exclusive", "separated", "wedding_planned", "honeymoon")
+    if old == "ex" and new in ROMANTIC:  # a second chance starts as a new couple (the grievances stay)
+        forget(person, "divorced", "dumped", "argued", "proposal_refused")
     ctx.emit("person_changed", at, reason=reason, was=old, person=person.to_dict(), **data)
     name = _milestone(old, new)
     if name:
@@ -79,7 +81,7 @@ def divorce(ctx: Ctx, at: int, spouse: Person, *, share: float = 0.5) -> dict[st
     remember(spouse, "divorced")
     set_relation(ctx, at, spouse, "ex", money_lost=money_lost, assets_lost=[a["name"] for a in lost])
     names = ", ".join(str(a["name"]) for a in lost)
-    text = f"The divorce from {spouse.name} is final. They kept {money_lost:,} of the savings" + (
+    text = f"The divorce from {spouse.name} is final. They kept ${money_lost:,} of the savings" + (
         f" and the {names}." if lost else "."
     )
     ctx.emit("message", at, topic="divorce", text=text, money_lost=money_lost, assets_lost=[a["name"] for a in lost])

@@ -69,7 +69,10 @@ def apply_effects(
         if eff.forget:
             bonds.forget(subject, *eff.forget)
         if eff.divorce and subject.relation == "spouse":
-            changed.update(bonds.divorce(ctx, at, subject))
+            split = bonds.divorce(ctx, at, subject)
+            if "money" in split:
+                split["money"] += changed.get("money", 0)
+            changed.update(split)
         elif eff.relation_change:
             bonds.set_relation(ctx, at, subject, eff.relation_change)
     if eff.add_person:

@@ -7,7 +7,7 @@ import random
 from .content import FAMILY, TRAITS
 from .ctx import Ctx
 from .death import yearly_hazard
-from .state import Person
+from .state import LifeState, Person
 from .timeline import DAY, YEAR, age_at
 
 
@@ -51,7 +51,9 @@ def make_person(
     )
 
 
-def add_person(ctx: Ctx, at: int, relation: str, purpose: str, *, age: int | None = None) -> Person | None:
+def add_person(
+    ctx: Ctx, at: int, relation: str, purpose: str, *, age: int | None = None, memory: tuple[str, ...] = ()
+) -> Person | None:
     """Someone new enters the life; when it is full (`max_people`), the least close acquaintance makes room."""
     s = ctx.s
     if relation == "child" and sum(1 for p in s.people if p.relation == "child") >= ctx.c.config.max_children:
@@ -77,37 +79,51 @@ def add_person(ctx: Ctx, at: int, relation: str, purpose: str, *, age: int | Non
         if age == 0:  # a birth (an adopted child comes with their own years)
             p.born_at = at
             p.age = 0
+        p.memory.extend(memory)
         s.bump("children")
         s.people.append(p)
-        ctx.milestone("child_born", at, person=p.to_dict())
+        ctx.milestone("child_born", at, person=p.to_dict(), adopted="adopted" in p.memory)
         return p
     p = make_person(ctx, at, relation, r, age=age, surname=surname)
+    p.since = at
     s.people.append(p)
     s.bump("people_met")
     ctx.emit("person_changed", at, reason="met", person=p.to_dict())
+    if relation == "partner":  # met on a blind date: a relationship begins, as with dating's ask_out
+        ctx.milestone("new_relationship", at, person=p.to_dict(), was="stranger")
     return p
 
 
 def adopt(ctx: Ctx, at: int, purpose: str) -> Person | None:
     """A child of 1 to 8 joins the family: a birth's milestone and counters, but not a newborn."""
     age = ctx.rng(at, f"adopt:{purpose}").randint(1, 8)
-    child = add_person(ctx, at, "child", purpose, age=age)
-    if child is not None:
-        child.memory.append("adopted")
-    return child
+    return add_person(ctx, at, "child", purpose, age=age, memory=("adopted",))
+
+
+def to_forget(s: LifeState) -> Person | None:
+    """Who would be forgotten to make room (nothing changes): a non-family person, the dead first, then
+    the lowest affinity, then the longest known; a living partner or fiancé(e) never."""
+    busy = {q.person_id for q in s.pending}
+    cands = [
+        p
+        for p in s.people
+        if p.id not in busy and p.relation not in FAMILY and (not p.alive or p.relation not in ("partner", "fiance"))
+    ]
+    return min(cands, key=lambda p: (p.alive, p.affinity, p.met_at)) if cands else None
+
+
+def has_room(s: LifeState, max_people: int) -> bool:
+    return len(s.people) < max_people or to_forget(s) is not None
 
 
 def make_room(ctx: Ctx) -> bool:
-    """Forget one non-family person: the dead first, then the lowest affinity, then the longest known."""
-    s = ctx.s
-    busy = {q.person_id for q in s.pending}
-    cands = [
-        p for p in s.people if p.relation not in FAMILY and p.relation not in ("partner", "fiance") and p.id not in busy
-    ]
-    if not cands:
+    """Forget one person (`to_forget`). Their id is kept in `forgotten`, so whoever generates people
+    on demand (dating's pool) never brings them back as a stranger who forgot everything."""
+    gone = to_forget(ctx.s)
+    if gone is None:
         return False
-    gone = min(cands, key=lambda p: (p.alive, p.affinity, p.met_at))
-    s.people.remove(gone)
+    ctx.s.people.remove(gone)
+    ctx.s.forgotten.append(gone.id)
     return True
 
 

@@ -62,7 +62,9 @@ class Person:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Person:
-        return cls(**{**d, "traits": dict(d["traits"]), "memory": list(d.get("memory", ()))})
+        # a life saved before `since` existed: the relation is taken to have begun when they met
+        since = d.get("since", d.get("met_at", 0))
+        return cls(**{**d, "traits": dict(d["traits"]), "memory": list(d.get("memory", ())), "since": since})
 
     def remembers(self, *tags: str) -> bool:
         return all(t in self.memory for t in tags)
@@ -215,6 +217,7 @@ class LifeState:
     recent: dict[str, int] = field(default_factory=dict)  # question template -> when it was last raised
     assets: list[dict[str, Any]] = field(default_factory=list)  # {"id", "item", "name", "bought_at", "price"}
     flags: list[str] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)  # ids of people forgotten to make room: never met again
     busy_until: int = 0
     prison_until: int | None = None  # serving a sentence until this game moment
     generation: int = 1  # 2 for the child who took over a life, and so on
@@ -256,6 +259,7 @@ class LifeState:
             "recent": dict(self.recent),
             "assets": [dict(a) for a in self.assets],
             "flags": list(self.flags),
+            "forgotten": list(self.forgotten),
             "busy_until": self.busy_until,
             "prison_until": self.prison_until,
             "generation": self.generation,
@@ -281,6 +285,7 @@ class LifeState:
         d["milestones"] = list(d.get("milestones", []))
         d["recent"] = dict(d.get("recent", {}))
         d["flags"] = list(d.get("flags", []))
+        d["forgotten"] = list(d.get("forgotten", []))
         d["assets"] = [dict(a) for a in d.get("assets", [])]
         d["summary"] = _copy_json(d.get("summary"))
         return cls(**d)

@@ -13,6 +13,7 @@ from retention.tally import YEAR
 KINDS = {
     "graduation": "graduation",
     "marriage": "marriage",
+    "engagement": "engagement",
     "child_born": "birth",
     "promotion": "promotion",
     "became_ceo": "promotion",
@@ -37,6 +38,8 @@ def caption(character_name: str, data: dict[str, Any], age: int) -> str:
         return f"{who} graduates from {level}" + (f" at {school}" if school else "") + "."
     if name == "marriage":
         return f"{who} marries {person}."
+    if name == "engagement":
+        return f"{who} and {person} get engaged."
     if name == "child_born":
         return f"{person} is born: {who}'s child."
     if name == "promotion":

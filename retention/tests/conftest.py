@@ -1,24 +1,6 @@
-"""Players with a life of a given age and some money, for retention's tests."""
-
-import pytest
+"""Retention's test helpers (`grown`, a life of a given age, is in the root conftest.py)."""
 
 from game.models import Character
-from game.tests.test_life import grow_up
-
-
-@pytest.fixture
-def grown(make_player):
-    """grown(age=12, money=1000) -> player: a life of that age (as if played), with that much money."""
-
-    def make(age: int = 12, money: int = 1000):
-        player, _ = make_player()
-        grow_up(player.pk, age)
-        character = Character.objects.get(current_of_id=player.pk)
-        character.state = {**character.state, "money": money, "energy": 100, "busy_until": 0}
-        character.save(update_fields=["state"])
-        return player
-
-    return make
 
 
 def act(player_id: int, activity: str, target: str | None = None) -> dict:

@@ -8,11 +8,14 @@ from typing import Any
 
 from pydantic import Field
 
-from ..content import Activity
+from ..bonds import ROMANTIC, set_relation
+from ..content import FAMILY, Activity
 from ..ctx import Ctx
 from ..people import add_person, change_affinity
 from ..special_registry import Params, Plan, Special, register
 from .targets import plan_with_person
+
+HURT = ("ended_badly", "cheated_on")  # an ex who remembers these does not come back from a date
 
 
 class DateParams(Params):
@@ -27,7 +30,7 @@ def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: DateParams, r: r
     out: dict[str, Any] = {}
     person = plan.person
     if person is None:
-        partners = [p for p in ctx.s.people if p.alive and p.relation in ("partner", "spouse")]
+        partners = [p for p in ctx.s.people if p.alive and p.relation in ROMANTIC]
         person = r.choice(partners) if partners else None
     if person is None:
         if r.random() < params.meet_chance:
@@ -35,14 +38,13 @@ def apply(ctx: Ctx, at: int, act: Activity, plan: Plan, params: DateParams, r: r
             out["met"] = p.id if p else None
         else:
             ctx.emit("message", at, topic="date", text="The date went nowhere.")
-    elif person.relation in ("partner", "spouse"):
+    elif person.relation in ROMANTIC:
         out["affinity"] = change_affinity(ctx, at, person, r.randint(*params.partner_affinity), "date")
     else:
         out["affinity"] = change_affinity(ctx, at, person, r.randint(*params.other_affinity), "date")
-        if person.affinity >= params.partner_from_affinity and r.random() < params.partner_chance:
-            old = person.relation
-            person.relation = "partner"
-            ctx.emit("person_changed", at, reason="relation", was=old, person=person.to_dict())
+        courtable = person.relation not in FAMILY and person.age >= 16 and not any(m in person.memory for m in HURT)
+        if courtable and person.affinity >= params.partner_from_affinity and r.random() < params.partner_chance:
+            set_relation(ctx, at, person, "partner")
     return out
 
 
