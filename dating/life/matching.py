@@ -89,7 +89,7 @@ def _scored_pool(
     """The life's whole pool (the married left out), profiled and scored against the player. The same
     inputs always give the same list, so it is kept per (life, player's profile, year of age, algorithm,
     content): a player asking again pays for the few people of their life, not for 120 strangers."""
-    key = (s.seed, s.born_at, s.age, me.fingerprint(), algo, content.digest)
+    key = (s.seed, s.born_at, s.age, me.fingerprint, algo, content.digest)
     with _lock:  # verbs run on several threads
         hit = _pool_cache.get(key)
         if hit is not None:

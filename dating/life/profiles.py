@@ -5,6 +5,7 @@ with the life: a job or a degree adds an interest, and goals follow age and fami
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ class Profile:
     goals: tuple[Goal, ...]
     trait_words: tuple[str, ...]
 
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """What compatibility depends on; a change on either side means a new score."""
+        """What compatibility depends on; a change on either side means a new score (computed once)."""
         traits = ",".join(f"{self.traits.get(t, 0.5):.2f}" for t in TRAITS)
         return f"{traits}|{','.join(self.interests)}|{','.join(g.kind for g in self.goals)}"
 
@@ -111,7 +113,22 @@ def player_traits(seed: int) -> dict[str, float]:
 
 def of_player(s: LifeState, words: BioWords) -> Profile:
     """The player's profile: a personality of their own seed; interests of their own plus what the life
-    does (a job's track, a degree's major); goals that follow their age and their family."""
+    does (a job's track, a degree's major); goals that follow their age and their family. Kept per those
+    inputs, like the people's."""
+    married = any(p.relation == "spouse" and p.alive for p in s.people)
+    has_children = any(p.relation == "child" for p in s.people)
+    key = (s.seed, "self", s.age, s.job.track if s.job else None, s.education.major, married, has_children)
+    with _lock:
+        hit = _cache.get(key) if _cache_words and _cache_words[0] is words else None
+    if hit is None:
+        hit = _player_profile(s, words, married, has_children)
+        with _lock:
+            if _cache_words and _cache_words[0] is words:
+                _cache[key] = hit
+    return hit
+
+
+def _player_profile(s: LifeState, words: BioWords, married: bool, has_children: bool) -> Profile:
     traits = player_traits(s.seed)
     r = rng.rng(s.seed, 0, "profile:self")
     picked = _pick_interests(words, traits, r, 4)
@@ -121,8 +138,7 @@ def of_player(s: LifeState, words: BioWords) -> Profile:
             picked.append(extra)
     interests = tuple(picked)
     hobbies = tuple(r.sample(list(words.hobbies), 2))
-    has_children = any(p.relation == "child" for p in s.people)
-    taken = frozenset({"find_love"} if any(p.relation == "spouse" and p.alive for p in s.people) else set())
+    taken = frozenset({"find_love"} if married else set())
     taken |= frozenset({"children"} if has_children else set())
     goals = _goals(words, s.age, rng.rng(s.seed, s.age // 10, "goals:self"), taken)
     return Profile(PLAYER, traits, interests, _kinds(words, interests), hobbies, goals, _trait_words(words, traits, r))

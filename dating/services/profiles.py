@@ -11,7 +11,7 @@ from django.db import transaction
 
 from core.errors import GameError
 from dating.life import bios, bonds, compat, matching, pool, profiles
-from dating.life.rules import RelationshipParams
+from dating.life.rules import RelationshipParams, Weights
 from dating.models import Compatibility, NpcBio, RelationshipEvent
 from game import engine, wire
 from game.models import Character
@@ -114,9 +114,10 @@ def _remember(life_key: tuple[Any, ...], rows: list[tuple[str, compat.Score, str
             _stored.popitem(last=False)
 
 
-def fingerprint(me: profiles.Profile, them: profiles.Profile, weights: object) -> str:
+def fingerprint(me: profiles.Profile, them: profiles.Profile, weights: Weights) -> str:
     """Both sides' inputs and the algorithm's weights: a change in any gives a new score."""
-    return blake2b(f"{me.fingerprint()}#{them.fingerprint()}#{weights}".encode(), digest_size=16).hexdigest()
+    algo = f"{weights.interests},{weights.personality},{weights.goals}"
+    return blake2b(f"{me.fingerprint}#{them.fingerprint}#{algo}".encode(), digest_size=16).hexdigest()
 
 
 def matches(
