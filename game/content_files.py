@@ -58,18 +58,23 @@ def merge(raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def read_file(file: Path, label: str | None = None) -> Any:
+    """One content file's data; an unreadable file or bad YAML is a ContentError naming it (`label`)."""
+    name = label or file.name
+    try:
+        return yamlfile.read(file)
+    except OSError as exc:
+        raise ContentError(f"{name}: cannot read: {exc}") from exc
+    except yamlfile.YAMLError as exc:
+        raise ContentError(f"{name}: invalid YAML: {exc}") from exc
+
+
 def read_content_files(path: str | Path = DEFAULT_PATH) -> dict[str, Any]:
     """The YAML files in `path` as plain data, shape-checked (the input of `Content.from_dicts`)."""
     root = Path(path)
     raw: dict[str, Any] = {}
     for kind in ("config", "events", "jobs", "activities", "items", "replies", "names"):
-        file = root / f"{kind}.yaml"
-        try:
-            data = yamlfile.read(file)
-        except OSError as exc:
-            raise ContentError(f"{file.name}: cannot read: {exc}") from exc
-        except yamlfile.YAMLError as exc:
-            raise ContentError(f"{file.name}: invalid YAML: {exc}") from exc
+        data = read_file(root / f"{kind}.yaml")
         # list files may wrap their list under a key of the same name, so a top-level comment block reads well
         if isinstance(data, dict) and kind in data and kind not in ("config", "names"):
             data = data[kind]

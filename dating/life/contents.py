@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core import yamlfile
-from game.content_files import contribute
+from game.content_files import contribute, read_file
 from game.engine.errors import ContentError
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -31,12 +30,7 @@ PLAN_DATE = {
 
 def _read(name: str, root: Path) -> Any:
     path = root / f"{name}.yaml"
-    try:
-        data = yamlfile.read(path)
-    except OSError as exc:
-        raise ContentError(f"dating/content/{path.name}: cannot read: {exc}") from exc
-    except yamlfile.YAMLError as exc:
-        raise ContentError(f"dating/content/{path.name}: invalid YAML: {exc}") from exc
+    data = read_file(path, f"dating/content/{path.name}")
     if not isinstance(data, dict) or name not in data:
         raise ContentError(f"dating/content/{path.name}: expected a mapping with the key {name!r}")
     return data
