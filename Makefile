@@ -40,7 +40,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy core accounts/services accounts/selectors.py game/services game/selectors.py game/engine \
 		monetization/services monetization/selectors.py retention/services retention/selectors.py retention/rules.py \
-		retention/tally.py dating/life dating/services
+		retention/tally.py dating/life dating/services analytics/services analytics/stats.py analytics/assignment.py \
+		analytics/catalogue.py analytics/definitions.py
 
 format: install
 	$(BIN)/ruff format .

@@ -10,6 +10,11 @@ from core.ratelimit import shared_buckets
 
 @pytest.fixture(autouse=True)
 def _clean_shared_state(settings):
+    from analytics.services import buffer, experiments, sessions
+
+    buffer.discard()  # events and sessions of this process are the test's own
+    sessions.forget()
+    experiments.forget_cache()
     shared_buckets.reset()
     presence.reset()
     counters.reset()

@@ -17,6 +17,7 @@ urlpatterns = [
     re_path(r"^api/", not_found, name="api-not-found"),  # JSON 404 under /api/, also with DEBUG on
     path("health/live", core_views.live, name="health-live"),
     path("health/ready", core_views.ready, name="health-ready"),
+    path("metrics", core_views.metrics, name="metrics"),  # allowed addresses or the bearer token; others 404
     path("admin/login/", admin_login, name="admin-login"),  # throttled before admin.site's own view
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,13 @@ def every_store() -> list["ContentStore[Any]"]:
     return list(_STORES)
 
 
+def register(store: Any) -> Any:
+    """Add a store that is not a `ContentStore` (anything with `name`, `load()` and `current()`), such as
+    analytics' experiments, which the files only create and the operators then own."""
+    _STORES.append(store)
+    return store
+
+
 def warm_all() -> None:
     """Build every store's object now (a server starting), not on the first player's request."""
     for store in every_store():

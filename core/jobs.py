@@ -8,39 +8,85 @@ In an app's `tasks.py`:
     def purge_expired_tokens() -> int:
         return tokens.purge_expired_tokens()
 
-Each job's body calls one service and is idempotent, so an extra or overlapping run changes nothing.
+Each job runs once per period (core/jobclaims.py: a claim in the database, whatever number of beats,
+retries and redeliveries), is timed by the performance monitor and counted in /metrics. Its body calls
+one service and is idempotent as well, so a run repeated after a crash changes nothing.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
+from celery import current_task
+from django.utils import timezone
+
+from core import jobclaims, metrics, perf
 from core.discovery import import_from_every_app
+
+BUSY_RETRIES = 30  # a duplicate waits this many times for the run that holds its period
 
 
 @dataclass(frozen=True)
 class PeriodicJob:
     task: str  # the Celery task's name (its dotted path)
     every_seconds: float
+    lease_seconds: float  # a run not finished after this long is presumed dead and may be taken over
 
 
 PERIODIC_JOBS: dict[str, PeriodicJob] = {}
 
 
-def periodic(name: str, *, every_seconds: float) -> Callable[[Callable], Callable]:
-    """Schedule the task made of this function (under `@shared_task`) every `every_seconds` as `name`.
+def periodic(name: str, *, every_seconds: float, lease_seconds: float | None = None) -> Callable[[Callable], Callable]:
+    """Schedule the task made of this function (under `@shared_task`) every `every_seconds` as `name`,
+    each period run once.
 
     It goes under `@shared_task`, on the plain function, so declaring a job never touches the Celery
     app (reading a task's name would finalize the app in the middle of importing the tasks).
     """
+    lease = float(lease_seconds or min(1800.0, max(60.0, every_seconds / 2)))
 
     def register(fn: Callable) -> Callable:
         task = f"{fn.__module__}.{fn.__name__}"  # Celery's own name for a shared_task
         if name in PERIODIC_JOBS and PERIODIC_JOBS[name].task != task:
             raise RuntimeError(f"periodic job {name!r} declared twice")
-        PERIODIC_JOBS[name] = PeriodicJob(task=task, every_seconds=float(every_seconds))
-        return fn
+        PERIODIC_JOBS[name] = PeriodicJob(task=task, every_seconds=float(every_seconds), lease_seconds=lease)
+
+        @wraps(fn)
+        def once_per_period(*args: Any, _period: int | None = None, **kwargs: Any) -> Any:
+            return run_once(name, fn, args, kwargs, period=_period)
+
+        return once_per_period
 
     return register
+
+
+def run_once(name: str, fn: Callable, args: tuple, kwargs: dict, *, period: int | None = None) -> Any:
+    """Claim this period of job `name` and run `fn`; a duplicate returns what stopped it (a Celery
+    duplicate while the period is held is retried later for that same period)."""
+    job = PERIODIC_JOBS[name]
+    if period is None:
+        period = jobclaims.period_of(job.every_seconds, timezone.now())
+    started = time.perf_counter()
+    try:
+        with perf.timed(f"job:{name}", period=period):
+            outcome = jobclaims.run_claimed(name, period, job.lease_seconds, lambda: fn(*args, **kwargs))
+    except BaseException:
+        metrics.job_finished(name, "failed", time.perf_counter() - started)
+        raise
+    if isinstance(outcome, jobclaims.Skipped):
+        metrics.job_finished(name, "skipped", 0.0)
+        return {"skipped": "done", "period": period}
+    if isinstance(outcome, jobclaims.Busy):
+        metrics.job_finished(name, "skipped", 0.0)
+        if current_task and not current_task.request.called_directly:  # a proxy: false outside a task
+            raise current_task.retry(
+                countdown=outcome.retry_in, kwargs={**kwargs, "_period": period}, max_retries=BUSY_RETRIES
+            )
+        return {"busy": True, "period": period, "retry_in": outcome.retry_in}
+    metrics.job_finished(name, "ok", time.perf_counter() - started)
+    return outcome
 
 
 def periodic_jobs() -> dict[str, PeriodicJob]:

@@ -5,6 +5,7 @@ import importlib
 import logging
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -17,13 +18,29 @@ from core.outages import is_outage
 from core.reporting import report_exception
 
 logger = logging.getLogger("baolife.jobs")
+_AT_SHUTDOWN: list[Callable[[], None]] = []
 
 
-def run_job(name: str) -> None:
-    """Run one periodic job's task body in this process (the same code Celery runs)."""
+def at_shutdown(fn: Callable[[], None]) -> Callable[[], None]:
+    """Run `fn` when the server stops gracefully (after its sockets closed): `atexit` is not enough, as
+    uvicorn ends by re-raising the SIGTERM it handled, and a process killed by a signal runs no `atexit`."""
+    _AT_SHUTDOWN.append(fn)
+    return fn
+
+
+def _shut_down() -> None:
+    for fn in _AT_SHUTDOWN:
+        try:
+            fn()
+        except Exception as exc:
+            report_exception(exc, player_id=None, where="shutdown")
+
+
+def run_job(name: str) -> Any:
+    """Run one periodic job's task body in this process (the same code Celery runs, claim included)."""
     module, _, attr = periodic_jobs()[name].task.rpartition(".")
     task = getattr(importlib.import_module(module), attr)
-    task.run()
+    return task.run()
 
 
 async def _job_loop() -> None:
@@ -36,7 +53,9 @@ async def _job_loop() -> None:
                 next_run[name] = now + job.every_seconds
                 try:
                     # not the sockets' database thread: a long tick must not stall their verbs
-                    await sync_to_async(run_job, thread_sensitive=False)(name)
+                    result = await sync_to_async(run_job, thread_sensitive=False)(name)
+                    if isinstance(result, dict) and result.get("busy"):  # a run of another process holds it
+                        next_run[name] = now + float(result["retry_in"])
                 except Exception as exc:
                     if is_outage(exc):  # a dependency down (Redis restarting): the next run retries
                         logger.warning("job %s skipped: a dependency is down (%s)", name, type(exc).__name__)
@@ -73,5 +92,6 @@ async def lifespan(scope: dict, receive: Any, send: Any) -> None:
         elif message["type"] == "lifespan.shutdown":
             for task in tasks:
                 task.cancel()
+            await sync_to_async(_shut_down, thread_sensitive=False)()
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from core.dbretry import retry_on_deadlock
 from core.discovery import import_from_every_app
+from core.requestscope import scoped
 
 
 class Params(BaseModel):
@@ -67,7 +68,8 @@ def verb(
     def register(fn: Callable) -> Callable:
         if name in REGISTRY:
             raise RuntimeError(f"verb {name!r} registered twice")
-        call = fn if is_async else database_sync_to_async(retry_on_deadlock(fn))
+        # each call one request: what it reads several times (experiment variants) is read once
+        call = fn if is_async else database_sync_to_async(retry_on_deadlock(scoped(fn)))
         REGISTRY[name] = Verb(name=name, model=model, call=call, checks_session=moves_diamonds, module=fn.__module__)
         return fn
 

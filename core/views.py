@@ -1,16 +1,17 @@
-"""Health endpoints and the protocol's machine-readable schema."""
+"""Health endpoints, the protocol's machine-readable schema and the Prometheus metrics."""
 
 import inspect
 from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import async_to_sync, iscoroutinefunction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.decorators import sync_and_async_middleware
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import health
+from core import metrics as metrics_service
 from core.verbs import json_schema
 
 
@@ -35,22 +36,43 @@ def protocol_schema(request: HttpRequest) -> JsonResponse:
     return JsonResponse(json_schema())
 
 
+@never_cache
+async def metrics(request: HttpRequest) -> HttpResponse:
+    """Every process's metrics for Prometheus; a 404 like any unknown path for whoever may not scrape."""
+    if not metrics_service.may_scrape(request):
+        raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    body, content_type = await sync_to_async(metrics_service.scrape, thread_sensitive=False)()  # reads files
+    return HttpResponse(body, content_type=content_type)
+
+
 PROBES: dict[str, Callable[..., Any]] = {"/health/live": live, "/health/ready": ready}
+
+
+def _answered_early(request: HttpRequest) -> Callable[..., Any] | None:
+    """A probe, or `/metrics` for whoever may scrape (Prometheus scrapes each process by its address
+    over plain HTTP, as a probe does). Anyone else goes through the whole stack like any unknown path,
+    so the answer (a redirect, a refused host, a 404) does not single `/metrics` out."""
+    if request.path_info == "/metrics":
+        return metrics if metrics_service.may_scrape(request) else None
+    return PROBES.get(request.path_info)
 
 
 @sync_and_async_middleware
 def probe_middleware(get_response: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer `/health/*` before any other middleware (first in production's MIDDLEWARE).
+    """Answer `/health/*` and an allowed `/metrics` before any other middleware (first in production's MIDDLEWARE).
 
     Load balancers and orchestrators probe a process by its address (`Host: 10.0.3.7:8000`), a host
     ALLOWED_HOSTS rightly refuses, over plain HTTP, which the HTTPS redirect would bounce. Probes
-    read nothing from the request, so they skip host validation and the redirect; every other path
-    goes through the whole stack.
+    read nothing from the request but the client's address and headers (`/metrics` decides who may
+    scrape by them), so they skip host validation and the redirect; every other path goes through
+    the whole stack.
     """
     if iscoroutinefunction(get_response):
 
         async def async_middleware(request: HttpRequest) -> HttpResponse:
-            probe = PROBES.get(request.path_info)
+            probe = _answered_early(request)
             if probe is None:
                 return await get_response(request)
             response = probe(request)
@@ -59,7 +81,7 @@ def probe_middleware(get_response: Callable[..., Any]) -> Callable[..., Any]:
         return async_middleware
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        probe = PROBES.get(request.path_info)
+        probe = _answered_early(request)
         if probe is None:
             return get_response(request)
         return async_to_sync(probe)(request) if iscoroutinefunction(probe) else probe(request)

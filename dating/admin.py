@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.readonly_admin import ReadOnlyAdmin
 from dating.models import Compatibility, NpcBio, RelationshipEvent
 
 
@@ -21,23 +22,15 @@ class NpcBioAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Compatibility)
-class CompatibilityAdmin(_ReadOnly):
+class CompatibilityAdmin(ReadOnlyAdmin):
     list_display = ("character", "person_id", "score", "algorithm", "updated_at")
     list_filter = ("algorithm",)
     search_fields = ("=person_id", "=character__id", "=character__player__id")
 
 
 @admin.register(RelationshipEvent)
-class RelationshipEventAdmin(_ReadOnly):
+class RelationshipEventAdmin(ReadOnlyAdmin):
     list_display = ("character", "person_name", "kind", "stage", "text", "game_time")
     list_filter = ("kind", "stage")
     search_fields = ("person_name", "=person_id", "=character__id", "=character__player__id")

@@ -4,6 +4,7 @@ side of signing in — the account checks of `accounts`, the life's arrival, the
 from typing import Any
 
 from core.ws.consumer import LiveConsumer
+from core.ws.session import SocketInfo
 from game import handlers
 from game.services import live
 
@@ -17,11 +18,11 @@ class GameSession:
     def token_owner(self, token: str) -> tuple[int, int] | None:
         return live.token_owner(token)
 
-    def sign_in(self, player_id: int, token_id: int | None) -> dict[str, Any]:
-        return handlers.sign_in_reply(player_id, token_id)
+    def sign_in(self, player_id: int, token_id: int | None, socket: SocketInfo) -> dict[str, Any]:
+        return handlers.sign_in_reply(player_id, token_id, socket)
 
-    def sign_out(self, player_id: int) -> None:
-        live.sign_out(player_id)
+    def sign_out(self, player_id: int, socket: SocketInfo) -> None:
+        live.sign_out(player_id, socket)
 
     def require_live_session(self, *, player_id: int, token_id: int | None) -> None:
         live.require_live_session(player_id=player_id, token_id=token_id)

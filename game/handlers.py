@@ -8,9 +8,12 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from pydantic import Field, StrictBool
 
+from analytics.services import experiments
+from core import requestscope
 from core.dbretry import retry_on_deadlock
 from core.errors import GameError
 from core.verbs import Context, NoParams, Params, verb
+from core.ws.session import SocketInfo
 from game import selectors, wire
 from game.models import Character
 from game.services import actions, live, purchases
@@ -87,9 +90,11 @@ def player_object(player_id: int, character: Character | None = None) -> dict[st
     return wire.player_object(*selectors.player_and_life(player_id, character=character))
 
 
-def sign_in_reply(player_id: int, token_id: int | None) -> dict[str, Any]:
+def sign_in_reply(player_id: int, token_id: int | None, socket: SocketInfo | None = None) -> dict[str, Any]:
     """The `auth` reply's data, once the socket has joined its groups (called by the consumer)."""
-    return {"player": player_object(player_id, live.sign_in(player_id, token_id))}
+    with requestscope.scope():
+        character = live.sign_in(player_id, token_id, socket)
+        return {"player": player_object(player_id, character), "experiments": experiments.client_flags(player_id)}
 
 
 @verb("get_state", NoParams)

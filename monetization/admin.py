@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from accounts.models import Player
 from core.content_admin import ContentDocumentAdmin
 from core.errors import GameError
+from core.readonly_admin import ReadOnlyAdmin
 from monetization import catalog
 from monetization.models import (
     CatalogEntry,
@@ -21,17 +22,6 @@ from monetization.models import (
     TimeSkipPurchase,
 )
 from monetization.services import ledger
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class GrantForm(forms.Form):

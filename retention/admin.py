@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.admin import add_player_section
 from core.content_admin import ContentDocumentAdmin
+from core.readonly_admin import ReadOnlyInline
 from retention.models import (
     DailyQuest,
     LoginStreak,
@@ -32,34 +33,23 @@ class RetentionEntryAdmin(ContentDocumentAdmin):
     store = STORE
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ProgressInline(_ReadOnlyInline):
+class ProgressInline(ReadOnlyInline):
     model = PlayerProgress
     fields = readonly_fields = (*STATISTICS, "unlocked", "updated_at")
     verbose_name = verbose_name_plural = "lifetime statistics"
 
 
-class AchievementInline(_ReadOnlyInline):
+class AchievementInline(ReadOnlyInline):
     model = PlayerAchievement
     fields = readonly_fields = ("achievement_id", "reward", "character_id", "unlocked_at")
 
 
-class StreakInline(_ReadOnlyInline):
+class StreakInline(ReadOnlyInline):
     model = LoginStreak
     fields = readonly_fields = ("streak", "day_in_cycle", "claims", "last_claim_at", "next_claim_at")
 
 
-class QuestInline(_ReadOnlyInline):
+class QuestInline(ReadOnlyInline):
     model = DailyQuest
     fields = readonly_fields = ("day", "difficulty", "description", "live_progress", "target", "reward", "status")
     verbose_name_plural = "daily quests (last 7 days)"
@@ -77,12 +67,12 @@ class QuestInline(_ReadOnlyInline):
         return super().get_queryset(request).filter(day__gte=timezone.now().date() - timedelta(days=7))
 
 
-class PhotoInline(_ReadOnlyInline):
+class PhotoInline(ReadOnlyInline):
     model = Photo
     fields = readonly_fields = ("taken_at", "character_name", "age", "kind", "caption")
 
 
-class TutorialInline(_ReadOnlyInline):
+class TutorialInline(ReadOnlyInline):
     model = TutorialProgress
     fields = readonly_fields = ("steps", "completed_at")
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.httpmetrics.http_metrics_middleware",  # first: times the whole stack (docs/operations.md)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # the admin's static files, without a separate server
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -238,3 +239,21 @@ GOOGLE_PLAY_PACKAGE_NAME = env("GOOGLE_PLAY_PACKAGE_NAME", default="")
 GOOGLE_PLAY_SERVICE_ACCOUNT_FILE = env("GOOGLE_PLAY_SERVICE_ACCOUNT_FILE", default="")
 GOOGLE_PLAY_API_BASE_URL = env("GOOGLE_PLAY_API_BASE_URL", default="")
 GOOGLE_PLAY_TOKEN_URI = env("GOOGLE_PLAY_TOKEN_URI", default="")
+
+# --- Analytics (docs/analytics.md): events buffered per process, written in batches off the sockets' path.
+ANALYTICS_ENABLED = env.bool("ANALYTICS_ENABLED", default=True)
+ANALYTICS_FLUSH_SECONDS = env.float("ANALYTICS_FLUSH_SECONDS", default=2.0)  # a crash loses at most this
+ANALYTICS_FLUSH_EVENTS = env.int("ANALYTICS_FLUSH_EVENTS", default=100)
+ANALYTICS_BUFFER_MAX = env.int("ANALYTICS_BUFFER_MAX", default=50_000)  # database down: oldest dropped beyond
+ANALYTICS_RETENTION_DAYS = env.int("ANALYTICS_RETENTION_DAYS", default=90)  # raw events; daily roll-ups kept
+ANALYTICS_SESSION_TIMEOUT_MINUTES = env.int("ANALYTICS_SESSION_TIMEOUT_MINUTES", default=30)
+
+# --- Operations (docs/operations.md): the performance monitor and /metrics.
+PERF_SLOW_SECONDS = env.float("PERF_SLOW_SECONDS", default=1.0)  # slower operations are logged with context
+PERF_REPORT_DIR = env("PERF_REPORT_DIR", default=str(BASE_DIR / "var" / "perf"))
+# Prometheus: only these addresses (or CIDR ranges), or a request with `Authorization: Bearer METRICS_TOKEN`.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Several server processes: each writes its metrics here and a scrape adds them up (prometheus-client's
+# multiprocess mode). Empty: a directory of this machine's temp dir, per deployment (core/metrics.py).
+PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR", default="")

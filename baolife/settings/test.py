@@ -11,6 +11,11 @@ from baolife.settings.integrations import cache_settings, channel_layers
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; real hashers in production
 RUN_JOBS_IN_PROCESS = False
+# No flush thread: a test writes the buffer itself (analytics.services.buffer.flush), so no write of
+# another thread lands in the next test's tables. Server processes started by a test set it.
+ANALYTICS_FLUSH_SECONDS = env.float("ANALYTICS_FLUSH_SECONDS", default=0.0)
+# The performance monitor's per-process snapshots: a run's own directory, not the repository's var/.
+PERF_REPORT_DIR = env("PERF_REPORT_DIR", default=os.path.join(tempfile.gettempdir(), f"baolife-perf-test{os.getpid()}"))
 WS_AUTH_TIMEOUT_SECONDS = env.float("WS_AUTH_TIMEOUT_SECONDS", default=10.0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a real server process started by a test shares the test database.

@@ -35,6 +35,10 @@ def test_each_app_declares_its_jobs_next_to_its_tasks() -> None:
         "poll-google-voided": "monetization.tasks.poll_google_voided_purchases",
         "retry-google-acknowledgements": "monetization.tasks.retry_unacknowledged_google_purchases",
         "daily-quests-reset": "retention.tasks.daily_quests_reset",
+        "analytics-flush": "analytics.tasks.flush_analytics",
+        "analytics-rollup": "analytics.tasks.roll_up_analytics",
+        "perf-report": "core.tasks.perf_report",
+        "purge-job-runs": "core.tasks.purge_job_runs",
     }
 
 
@@ -76,7 +80,11 @@ def test_purge_expired_tokens_embedded_and_by_celery_alike(celery_app, make_play
 
     assert list(AuthToken.objects.values_list("pk", flat=True)) == [live.pk]
     assert {expired.pk, revoked.pk}.isdisjoint(AuthToken.objects.values_list("pk", flat=True))
-    # The same body through Celery (executed in this process): idempotent, nothing left to purge.
-    result = celery_app.tasks[periodic_jobs()["purge-expired-tokens"].task].apply()
+    # The same period through Celery (executed in this process): claimed already, not run again ...
+    task = celery_app.tasks[periodic_jobs()["purge-expired-tokens"].task]
+    result = task.apply()
+    assert result.successful() and result.get()["skipped"] == "done"
+    # ... and the next period runs the same body: idempotent, nothing left to purge.
+    result = task.apply(kwargs={"_period": result.get()["period"] + 1})
     assert result.successful() and result.get() == 0
     assert list(AuthToken.objects.values_list("pk", flat=True)) == [live.pk]

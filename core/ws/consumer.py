@@ -5,11 +5,15 @@ A lean ASGI consumer rather than `AsyncWebsocketConsumer`: the generic dispatch 
 (docs/performance.md). It still plugs into Channels' routing, auth middleware and channel layer.
 It knows no verb (`core.verbs` maps each frame's `type` to an app's handler) and no app: signing in
 is the `session` a subclass provides (game/consumers.py). Frames are parsed by `core/ws/frames.py`,
-pushes batched by `core/ws/outbox.py`, open sockets watched by `core/ws/watch.py`.
+pushes batched by `core/ws/outbox.py`, open sockets watched by `core/ws/watch.py`. Each answered
+frame is counted by verb and outcome (core.metrics), each verb call timed as `ws:<verb>` (core.perf).
 """
 
 import asyncio
 import logging
+import secrets
+from collections.abc import Callable
+from time import perf_counter
 from typing import Any
 
 import redis
@@ -20,7 +24,7 @@ from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from pydantic import ValidationError
 
-from core import connections, outages, presence
+from core import connections, metrics, outages, perf, presence
 from core import redis as shared_redis
 from core.clientaddr import scope_ip
 from core.errors import ClosesSocket, GameError, error_payload
@@ -30,11 +34,33 @@ from core.reporting import report_exception
 from core.verbs import Context, load_all
 from core.ws import frames
 from core.ws.outbox import Outbox
-from core.ws.session import Session
+from core.ws.session import Session, SocketInfo
 from core.ws.watch import watch
 
 logger = logging.getLogger("baolife.ws")
 CLOSE_SOCKET_LIMIT = 4008
+
+
+class _Instruments:
+    """A declared verb's timer (`ws:<verb>`, core.perf) and `ok` counter (core.metrics), made once per
+    verb: a frame pays two C calls for both, no lookup by name, no string formatting."""
+
+    __slots__ = ("name", "record", "ok")
+
+    def __init__(self, verb: str) -> None:
+        self.name = f"ws:{verb}"
+        self.record: Callable[[float], None] = perf.recorder(self.name)
+        self.ok: Callable[[], object] = metrics.verb_counter(verb, "ok")
+
+
+_INSTRUMENTS: dict[str, _Instruments] = {}
+
+
+def _instruments(verb: str) -> _Instruments:
+    found = _INSTRUMENTS.get(verb)
+    if found is None:
+        found = _INSTRUMENTS[verb] = _Instruments(verb)
+    return found
 
 
 def _server_send(send: Any) -> Any:
@@ -57,6 +83,13 @@ def _idle_read_timeout(exc: BaseException) -> bool:
     socket that is the normal end of a wait, not a failure (an attack run saw it logged every ~10 s).
     A Redis that is really down answers with connection errors, handled as failures."""
     return isinstance(exc, TimeoutError | redis.exceptions.TimeoutError)
+
+
+def _user_agent(scope: dict) -> str:
+    for name, value in scope.get("headers") or ():
+        if name == b"user-agent":
+            return value[:200].decode("latin-1")
+    return ""
 
 
 def _field_names(exc: ValidationError) -> list[str]:
@@ -83,6 +116,7 @@ class LiveConsumer:
         self.max_frame_bytes = settings.WS_MAX_FRAME_BYTES
         self.push_batch_size = settings.WS_PUSH_BATCH_SIZE
         self.push_batch_delay = settings.WS_PUSH_BATCH_DELAY_SECONDS
+        self.slow_seconds = perf.slow_seconds()
         self.lease: PlayerLease | None = None
         self.layer = get_channel_layer()
         self.channel_name: str | None = None
@@ -93,6 +127,7 @@ class LiveConsumer:
         )
         self.ended = False
         self.address = "unknown"
+        self.socket = SocketInfo(key="")
         self.authenticating = False
         self.counted_unauthenticated = False
 
@@ -110,12 +145,14 @@ class LiveConsumer:
             return
         self.address = scope_ip(self.scope)
         await self.send({"type": "websocket.accept"})
+        self.socket = SocketInfo(key=secrets.token_hex(8), user_agent=_user_agent(self.scope), address=self.address)
         if not connections.unauthenticated_opened(self.address):
             reason = "Too many sockets not signed in from this address."
             await self.send({"type": "websocket.close", "code": CLOSE_SOCKET_LIMIT, "reason": reason})
             return
         self.counted_unauthenticated = True
         connections.opened()
+        metrics.socket_opened()
         watch.add(self)
         with sentry_sdk.isolation_scope():
             try:
@@ -165,10 +202,11 @@ class LiveConsumer:
         for task in list(self.tasks):
             task.cancel()
         await self._leave_groups()
+        metrics.socket_closed()
         try:
             connections.closed()
             if self.ctx is not None:
-                await database_sync_to_async(self.session.sign_out)(self.ctx.player_id)
+                await database_sync_to_async(self.session.sign_out)(self.ctx.player_id, self.socket)
         except Exception as exc:
             report_exception(exc, player_id=self.ctx.player_id if self.ctx else None, where="ws:close")
 
@@ -203,7 +241,17 @@ class LiveConsumer:
         await self.send({"type": "websocket.send", "text": frames.encode(payload)})
 
     async def _error(self, verb: str, rid: Any, error: dict) -> None:
+        """Every refusal of a frame goes out here, counted under its code."""
         await self._reply(frames.error_frame(verb, rid, error))
+        metrics.verb_done(verb, error["code"])
+
+    def _took(self, verb: str, tools: _Instruments, started: float) -> None:
+        """Time a declared verb's call; the slow log's context is built only for a slow one."""
+        seconds = perf_counter() - started
+        if seconds > self.slow_seconds:
+            perf.record(tools.name, seconds, {"verb": verb, "player_id": self.ctx.player_id if self.ctx else None})
+        else:
+            tools.record(seconds)
 
     async def _on_frame(self, text: str | None, data: bytes | None) -> None:
         parsed = frames.parse(text, self.max_frame_bytes)
@@ -237,6 +285,8 @@ class LiveConsumer:
         if verb is None:
             await self._error(verb_name, rid, error_payload("unknown_type", f"No verb {verb_name!r}."))
             return
+        tools = _INSTRUMENTS.get(verb_name) or _instruments(verb_name)
+        started = perf_counter()
         try:
             if verb.blank is not None and parsed.bare:
                 params = verb.blank  # a verb without parameters, sent without any: nothing to validate
@@ -253,9 +303,12 @@ class LiveConsumer:
             )
             return
         except Exception as exc:
+            self._took(verb_name, tools, started)
             await self._answer_failure(verb_name, rid, exc, player_id=self.ctx.player_id)
             return
+        self._took(verb_name, tools, started)
         await self._reply(frames.reply_frame(verb_name, rid, result))
+        tools.ok()
 
     async def _answer_failure(self, verb: str, rid: Any, exc: Exception, *, player_id: int | None) -> None:
         """The one answer to a request that failed: a refusal (closing the socket when it says so),
@@ -280,6 +333,7 @@ class LiveConsumer:
             )
             return
         self.authenticating = True  # from here on the sign-in deadline waits for this `auth`
+        started = perf_counter()
         try:
             found = await database_sync_to_async(self.session.token_owner)(params.model_dump()["token"])
             if found is None:
@@ -291,6 +345,7 @@ class LiveConsumer:
             await self._answer_failure("auth", rid, exc, player_id=None)
         finally:
             self.authenticating = False
+            self._took("auth", _instruments("auth"), started)
 
     async def _authenticate(self, player_id: int, *, token_id: int | None, rid: Any = None) -> None:
         """Join the player's groups, catch the life up, answer, then send what was kept offline.
@@ -306,7 +361,7 @@ class LiveConsumer:
             if self.layer is not None:
                 self.groups = groups
                 await self._join(groups)
-            data = await database_sync_to_async(self.session.sign_in)(player_id, token_id)
+            data = await database_sync_to_async(self.session.sign_in)(player_id, token_id, self.socket)
         except BaseException:
             self.outbox.release()  # nothing of it is sent: the sign-in failed
             self.authenticating = False
@@ -319,6 +374,7 @@ class LiveConsumer:
         sentry_sdk.get_isolation_scope().set_user({"id": str(player_id)})
         if token_id is not None:  # session-cookie sockets get no reply: they sent no `auth`
             await self._reply({"type": "auth", "id": rid, "ok": True, "data": data})
+            _instruments("auth").ok()
         waiting: list[dict] = []
         kept_ids: list[int] = []
         try:

@@ -2,7 +2,18 @@
 and whether their sign-in still holds. The game provides it (game/consumers.py); core's consumer
 (core/ws/consumer.py) knows no app."""
 
+from dataclasses import dataclass
 from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class SocketInfo:
+    """Which socket this is (a key unique to it) and what the client said about itself: an app above
+    core keeps its own record of the socket's session (analytics) without core knowing it."""
+
+    key: str  # a random hex id, one per socket
+    user_agent: str = ""
+    address: str = "unknown"
 
 
 class Session(Protocol):
@@ -14,11 +25,11 @@ class Session(Protocol):
     def token_owner(self, token: str) -> tuple[int, int] | None:
         """(player id, token id) of a live token, or None."""
 
-    def sign_in(self, player_id: int, token_id: int | None) -> dict[str, Any]:
+    def sign_in(self, player_id: int, token_id: int | None, socket: SocketInfo) -> dict[str, Any]:
         """The socket has joined its groups: check the sign-in again, arrive, and return the `auth`
         reply's data. May raise `ClosesSocket` (banned, too many sockets)."""
 
-    def sign_out(self, player_id: int) -> None:
+    def sign_out(self, player_id: int, socket: SocketInfo) -> None:
         """A signed-in socket closed."""
 
     def require_live_session(self, *, player_id: int, token_id: int | None) -> None:

@@ -4,6 +4,7 @@ on the locked life, caught up, refused before anything changes, saved with the h
 
 from typing import Any
 
+from analytics.services.events import record
 from core.errors import GameError
 from dating.services.profiles import person_reply
 from game import engine
@@ -60,6 +61,14 @@ def plan_date(
     done = actions.do_activity(player_id=player_id, activity="plan_date", target=person_id, options=options)
     effects = dict(_activity_event(done.events, "plan_date")["data"]["effects"])
     moment = effects.pop("moment", None)
+    record(
+        "date",
+        player_id=player_id,
+        person_id=person_id,
+        venue=venue,
+        activity=activity,
+        score=effects.get("score"),
+    )
     question = next(
         (e["data"] for e in done.events if e["kind"] == "question" and e["data"].get("event_id") == moment), None
     )

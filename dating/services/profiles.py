@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from analytics.services import experiments
 from core.errors import GameError
 from dating.life import bios, bonds, compat, matching, pool, profiles
 from dating.life.rules import RelationshipParams, Weights
@@ -133,6 +134,8 @@ def matches(
     relationship_params(content)
     if state.age < bonds.MIN_AGE:
         raise GameError("forbidden", f"Dating opens at {bonds.MIN_AGE}.", age=state.age)
+    if algorithm is None:  # the player's `dating_match_algorithm` variant: its names are the content's algorithms
+        algorithm = experiments.variant(player_id, "dating_match_algorithm") or None
     me = profiles.of_player(state, relationship_params(content).bios)
     algo, found = matching.rank(
         state, content, limit=limit, min_age=min_age, max_age=max_age, gender=gender, algorithm=algorithm, me=me

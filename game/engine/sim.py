@@ -36,8 +36,8 @@ def run(ctx: Ctx, end: int) -> None:
         return
     cfg = ctx.c.config
     e_max = float(cfg.energy.max)
-    regen = cfg.energy.regen_per_hour
-    sleep_regen = cfg.energy.sleep_regen_per_hour
+    regen = cfg.energy.regen_per_hour * s.regen_factor
+    sleep_regen = cfg.energy.sleep_regen_per_hour * s.regen_factor
     q_hours = frozenset(cfg.questions.hours)
     sleep = _sleep_hours(ctx)
     next_birthday = s.born_at + (s.age + 1) * YEAR

@@ -222,6 +222,7 @@ class LifeState:
     prison_until: int | None = None  # serving a sentence until this game moment
     generation: int = 1  # 2 for the child who took over a life, and so on
     low_mood_months: int = 0  # months in a row of low happiness (depression after a few)
+    regen_factor: float = 1.0  # energy regained per hour x this (the player's `energy_regeneration` variant)
     next_id: int = 1
     dead: bool = False
     cause_of_death: str | None = None
@@ -264,6 +265,7 @@ class LifeState:
             "prison_until": self.prison_until,
             "generation": self.generation,
             "low_mood_months": self.low_mood_months,
+            "regen_factor": self.regen_factor,
             "next_id": self.next_id,
             "dead": self.dead,
             "cause_of_death": self.cause_of_death,

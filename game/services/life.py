@@ -8,6 +8,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Player
+from analytics.services import experiments
 from core.errors import GameError
 from game import engine, hooks
 from game.models import Character, Person
@@ -49,8 +50,19 @@ def continue_as_child(*, player_id: int, ended: Character, child_id: str, now: d
     return _begin(player_id=player_id, state=state, now=now or timezone.now())
 
 
+def player_variants(player_id: int, state: engine.LifeState) -> bool:
+    """Set what the player's experiment variants change in the life (energy regained per hour); True if
+    that changed anything. Read when a life begins and when the player arrives, not on every advance."""
+    factor = float(experiments.effect(player_id, "energy_regeneration", "regen_factor", 1.0))
+    if state.regen_factor == factor:
+        return False
+    state.regen_factor = factor
+    return True
+
+
 def _begin(*, player_id: int, state: engine.LifeState, now: datetime) -> Character:
     """Make `state` the player's current life, its clock running from now."""
+    player_variants(player_id, state)
     Character.objects.filter(current_of_id=player_id).update(current_of=None)  # the life before stays as it was
     character = Character.objects.create(
         player_id=player_id,
@@ -311,7 +323,8 @@ def arrive(*, player_id: int, now: datetime | None = None) -> Character:
         before = character.state
         state, events = catch_up(character, engine.LifeState.from_dict(before), now)
         extra = clock.resume(character, now)
-        if state.clock == character.game_clock and not events:
+        varied = player_variants(player_id, state)  # from here on: the time before ran at the old rate
+        if state.clock == character.game_clock and not events and not varied:
             character.save(update_fields=extra)  # the tick kept it current: only the clock's anchor moves
         else:
             save(

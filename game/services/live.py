@@ -1,14 +1,21 @@
 """What the live socket needs from the game: who is signing in, and what they get on arrival."""
 
+import logging
 from typing import Any
 
 import redis
+from django.db import DatabaseError
 
 from accounts.selectors import ended_sessions, require_live_session, session_player_id, token_owner
+from analytics.services import sessions
+from analytics.services.events import record
 from core import presence
 from core.errors import ClosesSocket
+from core.ws.session import SocketInfo
 from game.models import Character
 from game.services import life, offline
+
+logger = logging.getLogger("baolife.game")
 
 __all__ = [
     "arrive",
@@ -40,11 +47,21 @@ def arrive(player_id: int) -> Character:
         raise
 
 
-def sign_in(player_id: int, token_id: int | None = None) -> Character:
+def sign_in(player_id: int, token_id: int | None = None, socket: SocketInfo | None = None) -> Character:
     """A socket that has joined its groups signs in: the sign-in is checked again (a ban or logout
-    committed before the groups were joined missed this socket), and the life caught up."""
+    committed before the groups were joined missed this socket), the life caught up, and the socket's
+    play session begins (analytics)."""
     require_live_session(player_id=player_id, token_id=token_id)
-    return arrive(player_id)
+    character = arrive(player_id)
+    if socket is not None:
+        try:  # analytics never stops play: a session that cannot be written is only a gap in the figures
+            session_id = sessions.start(player_id=player_id, key=socket.key, user_agent=socket.user_agent)
+        except DatabaseError as exc:
+            logger.warning("analytics session not started for player %s (%s)", player_id, type(exc).__name__)
+        else:
+            platform = sessions.platform_of(socket.user_agent)
+            record("sign_in", player_id=player_id, platform=platform, session=session_id)
+    return character
 
 
 def offline_pushes(player_id: int) -> tuple[list[dict[str, Any]], list[int]]:
@@ -57,12 +74,17 @@ def offline_delivered(player_id: int, ids: list[int]) -> None:
     offline.delivered(player_id=player_id, ids=ids)
 
 
-def sign_out(player_id: int) -> None:
+def sign_out(player_id: int, socket: SocketInfo | None = None) -> None:
     """A socket closed: once the player's last socket is gone, the offline clock starts.
 
     If Redis cannot say whether another process still holds a socket, the clock starts anyway:
     it only stretches the life's offline span, which the next sign-in resets.
     """
+    if socket is not None:
+        try:
+            sessions.end(key=socket.key)
+        except DatabaseError as exc:  # the timeout ends it later, at its last sign of life
+            logger.warning("analytics session %s not ended (%s)", socket.key, type(exc).__name__)
     presence.socket_closed(player_id)
     try:
         online = presence.is_online(player_id)

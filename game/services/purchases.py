@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from analytics.services import experiments
+from analytics.services.events import record
 from core.errors import GameError
 from core.ratelimit import limited
 from game.models import Character
@@ -86,12 +88,19 @@ def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str |
     )
 
 
+def price_for(player_id: int, price: int) -> int:
+    """The catalog's price as this player pays it (their `premium_pricing` variant; never below 1)."""
+    factor = float(experiments.effect(player_id, "premium_pricing", "price_factor", 1.0))
+    return max(1, experiments.scaled(price, factor))
+
+
 def _refill(*, character: Character, refill_type: str, item: Any) -> dict[str, Any]:
     now = timezone.now()
     player_id = character.player_id
     energy_before = float(character.state["energy"])
+    price = price_for(player_id, item.price)
     charge = ledger.diamonds_spend(
-        player_id=player_id, amount=item.price, reason=Reason.ENERGY_REFILL, reference=f"refill:{refill_type}"
+        player_id=player_id, amount=price, reason=Reason.ENERGY_REFILL, reference=f"refill:{refill_type}"
     )
     until = None
     if item.unlimited_hours:
@@ -100,12 +109,13 @@ def _refill(*, character: Character, refill_type: str, item: Any) -> dict[str, A
     EnergyRefillPurchase.objects.create(
         player_id=player_id,
         refill_type=refill_type,
-        price=item.price,
+        price=price,
         energy_before=energy_before,
         energy_after=new_energy,
         unlimited_energy_until=until,
         transaction=charge,
     )
+    record("energy_refill", player_id=player_id, refill_type=refill_type, diamonds=price, energy=new_energy)
     until = until or energy.unlimited_until(player_id=player_id, now=now)
     return {
         "energy": new_energy,
@@ -119,8 +129,9 @@ def _skip(*, character: Character, skip_type: str, item: Any) -> dict[str, Any]:
     decides for the player: it stops at the decision; docs/economy.md)."""
     player_id = character.player_id
     caught_up = timeskip.ready_to_skip(character)  # a decision that waits refuses it before any charge
+    price = price_for(player_id, item.price)
     charge = ledger.diamonds_spend(
-        player_id=player_id, amount=item.price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
+        player_id=player_id, amount=price, reason=Reason.TIME_SKIP, reference=f"skip:{skip_type}"
     )
     skip = timeskip.skip_time(
         character=character,
@@ -128,7 +139,7 @@ def _skip(*, character: Character, skip_type: str, item: Any) -> dict[str, Any]:
         until_next_event=item.until_next_event,
         caught_up=caught_up,
     )
-    unused = int(item.price * (1 - skip.used))
+    unused = int(price * (1 - skip.used))
     diamonds = charge.balance_after
     if unused > 0:
         back = ledger.diamonds_credit(
@@ -138,10 +149,18 @@ def _skip(*, character: Character, skip_type: str, item: Any) -> dict[str, Any]:
     TimeSkipPurchase.objects.create(
         player_id=player_id,
         skip_type=skip_type,
-        price=item.price - unused,
+        price=price - unused,
         skipped_seconds=skip.skipped_seconds,
         summary=skip.summary,
         transaction=charge,
+    )
+    record(
+        "time_skip",
+        player_id=player_id,
+        skip_type=skip_type,
+        diamonds=price - unused,
+        skipped_seconds=skip.skipped_seconds,
+        stopped_for=skip.stopped_for,
     )
     return {
         "skipped_seconds": skip.skipped_seconds,

@@ -40,7 +40,14 @@ def test_the_order_is_listed_in_one_place(recorded):
     call_command("life_hooks", stdout=out)
     lines = out.getvalue().splitlines()
     names = [line.split()[1] for line in lines]
-    assert names == ["test.first", "game.milestone_diamonds", "test.last", "retention.progress", "dating.history"]
+    assert names == [
+        "test.first",
+        "game.milestone_diamonds",
+        "test.last",
+        "retention.progress",
+        "dating.history",
+        "game.analytics",
+    ]
     assert lines[1].split()[0] == "100" and lines[1].endswith("(milestone)")
 
 

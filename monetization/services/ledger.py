@@ -9,11 +9,13 @@ primary key.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import Player
+from core import metrics
 from core.errors import GameError
 from core.pushes import push_to_player
 from monetization.models import DiamondTransaction, PlayerWallet
@@ -63,6 +65,8 @@ def _write(
         note=note[:500],
     )
     push_to_player(player_id, {"type": "u", "diamonds": balance})
+    # counted once committed: a movement rolled back (with its savepoint or its whole transaction) never was
+    transaction.on_commit(partial(metrics.ledger_moved, str(reason), amount), robust=True)
     return row
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from analytics.services.events import record
 from core.errors import GameError
 from core.ratelimit import limit
 from monetization.catalog import catalog
@@ -53,6 +54,17 @@ def grant_store_purchase(*, player_id: int, purchase: VerifiedPurchase, purchase
                 environment=purchase.environment,
                 counts_as_revenue=not purchase.is_sandbox,
                 grant=grant,
+            )
+            cents = pack.price_cents * max(1, purchase.quantity)
+            record(
+                "purchase",
+                player_id=player_id,
+                product_id=purchase.product_id,
+                platform=purchase.store,
+                diamonds=diamonds,
+                price=f"{cents // 100}.{cents % 100:02d}",
+                currency="USD",  # the catalog prices packs in US cents
+                sandbox=purchase.is_sandbox,
             )
     except IntegrityError:
         existing = ProcessedTransaction.objects.filter(

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from analytics.services.events import record
 from monetization.models import DiamondTransaction, ProcessedTransaction, StoreNotification
 from monetization.services import ledger, stores
 
@@ -92,4 +93,5 @@ def refund_store_transaction(*, store: str, transaction_id: str, reason: str) ->
         if done is None:
             return False
         ProcessedTransaction.objects.filter(pk=row.pk).update(refunded_at=timezone.now())
+        record("refund", player_id=row.player_id, product_id=row.product_id, platform=store, diamonds=row.diamonds)
     return True

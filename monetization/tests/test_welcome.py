@@ -29,4 +29,4 @@ def test_a_registered_account_gets_it_and_an_upgraded_guest_not_twice():
 
 
 def test_the_welcome_is_listed_among_the_account_hooks():
-    assert [name for _, name, _ in handlers()] == ["monetization.welcome_diamonds"]
+    assert [name for _, name, _ in handlers()] == ["monetization.welcome_diamonds", "analytics.sign_up"]

@@ -4,6 +4,7 @@ key), announced with a `messageEvent`; `get_achievements` lists them, secret one
 from datetime import datetime
 from typing import Any
 
+from analytics.services.events import record
 from game.models import Character
 from monetization.models import DiamondTransaction
 from monetization.services import ledger
@@ -36,6 +37,7 @@ def unlock(*, player_id: int, character: Character, achievement: Achievement, no
             reference=f"achievement:{achievement.id}",
             dedupe_key=f"achievement:{player_id}:{achievement.id}",
         )
+    record("achievement_unlocked", player_id=player_id, achievement=achievement.id, diamonds=achievement.reward)
     reward = f" +{achievement.reward} diamonds." if achievement.reward else ""
     return {
         "kind": "achievement",

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Player
+from analytics.services import experiments
+from analytics.services.events import record
 from core.dbretry import retry_on_deadlock
 from core.errors import GameError
 from game.models import Character
@@ -28,8 +30,14 @@ from retention.services.content import current
 from retention.services.rows import locked_row
 
 
-def _reward(day: LoginDay) -> dict[str, Any]:
-    out: dict[str, Any] = {"day": day.day, "diamonds": day.diamonds, "energy": day.energy}
+def diamonds_for(player_id: int, day: LoginDay) -> int:
+    """The day's diamonds as this player gets them (their `daily_reward_amount` variant)."""
+    factor = float(experiments.effect(player_id, "daily_reward_amount", "diamond_factor", 1.0))
+    return experiments.scaled(day.diamonds, factor)
+
+
+def _reward(day: LoginDay, diamonds: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"day": day.day, "diamonds": diamonds, "energy": day.energy}
     out["item"] = "a surprise item" if day.items else None
     return out
 
@@ -70,7 +78,7 @@ def check(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
         "streak": status["streak"],
         "day_in_cycle": status["next_day"],
         "claimable": status["claimable"],
-        "rewards": [_reward(d) for d in current().daily_login],
+        "rewards": [_reward(d, diamonds_for(player_id, d)) for d in current().daily_login],
         "next_reset_at": _next_reset(streak, zone, now, status["claimable"]).isoformat(),
         "server_now": now.isoformat(),
         "time_zone": zone,
@@ -103,10 +111,11 @@ def claim(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
         streak.next_claim_at = calendar.next_midnight(now, zone)
         streak.save()
         balance = None
-        if day.diamonds:
+        diamonds = diamonds_for(player_id, day)
+        if diamonds:
             row = ledger.diamonds_credit(
                 player_id=player_id,
-                amount=day.diamonds,
+                amount=diamonds,
                 reason=DiamondTransaction.Reason.DAILY_LOGIN,
                 reference=f"daily_login:day{day.day}",
                 dedupe_key=f"daily_login:{player_id}:{streak.claims}",
@@ -115,10 +124,11 @@ def claim(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
         given: dict[str, Any] = {"energy": 0, "item": None}
         if character is not None and (day.energy or day.items):
             given = _to_the_life(character, day, streak.claims, now)
+        record("daily_reward", player_id=player_id, day=day.day, diamonds=diamonds, streak=streak.streak)
     if balance is None:
         balance = ledger.balance(player_id=player_id).diamonds
     return {
-        "reward": {"day": day.day, "diamonds": day.diamonds, **given},
+        "reward": {"day": day.day, "diamonds": diamonds, **given},
         "diamonds": balance,
         "streak": streak.streak,
         "day_in_cycle": day.day,

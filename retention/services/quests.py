@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Player
+from analytics.services.events import record
 from core.errors import GameError
 from game.models import Character
 from game.services import content as game_content
@@ -212,6 +213,7 @@ def claim(*, player_id: int, quest_id: int, now: datetime | None = None) -> dict
             reference=f"quest:{quest.template_id}",
             dedupe_key=f"quest:{quest.pk}",
         )
+        record("quest_completed", player_id=player_id, quest=quest.template_id, diamonds=quest.reward)
     diamonds = row.balance_after if row else ledger.balance(player_id=player_id).diamonds
     return {"reward": quest.reward, "diamonds": diamonds, "quest": quest_object(quest)}
 

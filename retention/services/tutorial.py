@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.services.events import record
 from core.dbretry import retry_on_deadlock
 from core.errors import GameError
 from monetization.models import DiamondTransaction
@@ -57,6 +58,7 @@ def step(*, player_id: int, step: str) -> dict[str, Any]:
         progress = locked_row(TutorialProgress, player_id)
         if step not in progress.steps:
             progress.steps = [*progress.steps, step]
+            record("tutorial_step", player_id=player_id, step=step)
         if progress.completed_at is None and set(known) <= set(progress.steps):
             progress.completed_at = timezone.now()
             if content.tutorial_reward:

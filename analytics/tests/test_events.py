@@ -1,0 +1,121 @@
+"""Recording: the catalogue, commit-only, buffered writes that survive a failed flush and repeat once."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from analytics import catalogue
+from analytics.models import Event, Session
+from analytics.services import buffer, sessions
+from analytics.services.events import record
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "analytics.md"
+
+
+def test_every_catalogue_event_and_property_is_documented() -> None:
+    text = DOC.read_text()
+    for name, entry in catalogue.catalogue().items():
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{name}` |")), None)
+        assert row is not None, name
+        for prop in entry.get("properties") or {}:
+            assert f"`{prop}`" in row, (name, prop)
+
+
+def test_a_name_or_property_outside_the_catalogue_is_refused() -> None:
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        record("made_up", player_id=1)
+    with pytest.raises(ValueError, match="properties"):
+        record("death", player_id=1, age=80, favourite_colour="red")
+    assert buffer.depth() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recorded_inside_a_transaction_it_waits_for_the_commit(make_player) -> None:
+    player, _ = make_player()
+    buffer.discard()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record("death", player_id=player.pk, age=3, cause="rolled back")
+        raise RuntimeError
+    assert buffer.depth() == 0
+    with transaction.atomic():
+        record("death", player_id=player.pk, age=90, cause="old age")
+        assert buffer.depth() == 0
+    assert buffer.depth() == 1
+    assert buffer.flush() == 1
+    event = Event.objects.get()
+    assert (event.player_id, event.name, event.properties) == (player.pk, "death", {"age": 90, "cause": "old age"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_written_twice_is_kept_once_and_a_failed_flush_keeps_the_events(make_player, monkeypatch) -> None:
+    player, _ = make_player()
+    buffer.discard()
+    for i in range(5):
+        record("tutorial_step", player_id=player.pk, step=f"s{i}")
+    waiting = list(buffer._waiting)
+    real_write = buffer._write
+
+    def fails_after_writing(batch):
+        real_write(batch)  # the rows committed, then the connection broke before we knew
+        raise ConnectionResetError("gone")
+
+    monkeypatch.setattr(buffer, "_write", fails_after_writing)
+    with pytest.raises(ConnectionResetError):
+        buffer.flush()
+    assert list(buffer._waiting) == waiting  # back in the buffer, in order
+    monkeypatch.setattr(buffer, "_write", real_write)
+    assert buffer.flush() == 5
+    assert Event.objects.count() == 5  # not 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_buffer_is_bounded_and_counts_what_it_drops(make_player, settings) -> None:
+    settings.ANALYTICS_BUFFER_MAX = 10
+    settings.ANALYTICS_FLUSH_EVENTS = 1000
+    buffer.discard()
+    for i in range(25):
+        record("tutorial_step", player_id=None, step=f"s{i}")
+    assert buffer.depth() == 10 and buffer.dropped() == 15
+    buffer.flush()
+    assert sorted(Event.objects.values_list("properties__step", flat=True)) == sorted(f"s{i}" for i in range(15, 25))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_count_towards_the_players_session_and_the_timeout_ends_dead_ones(make_player, settings) -> None:
+    player, _ = make_player()
+    sid = sessions.start(player_id=player.pk, key="k1", user_agent="BaoLife/2.1 (iPhone; iOS 18.1) CFNetwork")
+    for i in range(3):
+        record("tutorial_step", player_id=player.pk, step=f"s{i}")
+    buffer.flush()
+    assert set(Event.objects.values_list("session_id", flat=True)) == {sid}
+    row = Session.objects.get(pk=sid)
+    assert (row.platform, row.event_count, row.ended_at) == ("ios", 3, None)
+    # a process that died: nothing closes its session; the timeout does, at its last sign of life
+    sessions.forget()
+    Session.objects.filter(pk=sid).update(last_seen_at=timezone.now() - timedelta(minutes=45))
+    other = sessions.start(player_id=player.pk, key="k2", user_agent="Mozilla/5.0")
+    assert sessions.end_timed_out() == 1
+    row = Session.objects.get(pk=sid)
+    assert row.ended_by == "timeout" and row.ended_at == row.last_seen_at and row.duration_seconds >= 0
+    assert Session.objects.get(pk=other).ended_at is None
+    sessions.end(key="k2")
+    ended = Session.objects.get(pk=other)
+    assert ended.ended_by == "disconnect" and ended.duration_seconds is not None
+
+
+@pytest.mark.parametrize(
+    ("agent", "platform"),
+    [
+        ("BaoLife/2.1 (iPhone; iOS 18.1) CFNetwork/1.0 Darwin/24", "ios"),
+        ("okhttp/4.12.0", "android"),
+        ("Mozilla/5.0 (Linux; Android 14) Chrome/130", "android"),
+        ("Mozilla/5.0 (X11; Linux x86_64) Firefox/133", "web"),
+        ("", "other"),
+        ("\x00\xff<script>", "other"),
+    ],
+)
+def test_platform_from_the_user_agent(agent: str, platform: str) -> None:
+    assert sessions.platform_of(agent) == platform
