@@ -1,5 +1,7 @@
 """Shared fixtures: players with tokens, the ASGI app, a clean cache and rate-limit state."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -26,6 +28,7 @@ def _clean_shared_state(settings):
     else:
         cache.clear()
     yield
+    buffer.discard()  # nothing a test recorded may be written by the exit flush: into the developer's own database
 
 
 @pytest.fixture
@@ -71,3 +74,17 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A run's own metrics and performance directories go with it (their names carry this run's pid)."""
+    import shutil
+
+    from django.conf import settings
+
+    from core import metrics
+
+    if str(os.getpid()) in str(metrics.DIRECTORY):
+        shutil.rmtree(metrics.DIRECTORY, ignore_errors=True)
+    if str(os.getpid()) in str(settings.PERF_REPORT_DIR):
+        shutil.rmtree(settings.PERF_REPORT_DIR, ignore_errors=True)

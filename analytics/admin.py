@@ -59,7 +59,7 @@ class ExperimentAdmin(admin.ModelAdmin):
     @admin.display(description="results")
     def results(self, obj: Experiment) -> SafeString:
         found = results.samples(obj)
-        report = results.report(obj)
+        report = results.report(obj, found=found)
         return SafeString(
             render_to_string(
                 "admin/analytics/experiment_results.html",
@@ -74,7 +74,9 @@ class ExperimentAdmin(admin.ModelAdmin):
         try:
             if "variants" in form.changed_data:
                 experiments.set_variants(flag=obj.flag, variants=variants, by=request.user.get_username())
-            Experiment.objects.filter(pk=obj.pk).update(**{f: form.cleaned_data[f] for f in fields})
+            experiments.set_details(
+                flag=obj.flag, by=request.user.get_username(), **{f: form.cleaned_data[f] for f in fields}
+            )
         except GameError as exc:
             self.message_user(request, exc.message, level=messages.ERROR)
 

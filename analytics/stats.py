@@ -136,8 +136,14 @@ def sample_ratio_mismatch(counts: Sequence[int], weights: Sequence[int]) -> Srm:
     """
     if len(counts) != len(weights) or len(counts) < 2:
         raise ValueError("need one count per weight and at least 2 variants")
-    if any(w <= 0 for w in weights) or any(c < 0 for c in counts):
-        raise ValueError("weights must be positive and counts non-negative")
+    if any(w < 0 for w in weights) or any(c < 0 for c in counts) or not any(weights):
+        raise ValueError("weights must be non-negative (one positive) and counts non-negative")
+    if any(c > 0 and w == 0 for c, w in zip(counts, weights, strict=True)):
+        return Srm(chi2=None, p_value=0.0, checked=True, flagged=True)  # players where no bucket leads
+    kept = [(c, w) for c, w in zip(counts, weights, strict=True) if w > 0]  # a weight-0 variant has no bucket
+    if len(kept) < 2:
+        return Srm(chi2=None, p_value=None, checked=False, flagged=False)
+    counts, weights = [c for c, _ in kept], [w for _, w in kept]
     if min(counts) < SRM_MIN_PER_VARIANT:
         return Srm(chi2=None, p_value=None, checked=False, flagged=False)
     expected = [sum(counts) * w / sum(weights) for w in weights]
@@ -179,6 +185,10 @@ def report(samples: Sequence[VariantSample], kind: str, *, min_sample: int = 100
     for sample in samples:
         _check(sample, kind)
     srm = sample_ratio_mismatch([s.exposed for s in samples], [s.weight for s in samples])
+    # a variant weighted 0 that nobody is in (switched off) is not waited for nor compared
+    samples = [samples[0], *(s for s in samples[1:] if s.weight > 0 or s.exposed > 0)]
+    if len(samples) < 2:
+        return Report(kind=kind, enough_data=False, message="Only the control has players.", comparisons=(), srm=srm)
     smallest = min(samples, key=lambda s: s.exposed)
     if smallest.exposed < min_sample:
         message = (

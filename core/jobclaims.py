@@ -83,7 +83,7 @@ def claim(job: str, period: int, lease_seconds: float, now: datetime | None = No
     row = JobRun.objects.filter(job=job, period=period).values("status", "lease_until").first()
     if row is None:  # pragma: no cover - the row that refused the insert was purged in between
         return claim(job, period, lease_seconds, now)
-    if row["status"] == JobRun.Status.DONE:
+    if row["status"] in (JobRun.Status.DONE, JobRun.Status.ABANDONED):  # abandoned: a later run did its work
         return Skipped(job, period)
     if row["status"] == JobRun.Status.RUNNING and row["lease_until"] > now:
         return Busy(job, period, retry_in=(row["lease_until"] - now).total_seconds() + 1)

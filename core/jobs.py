@@ -20,6 +20,7 @@ from functools import wraps
 from typing import Any
 
 from celery import current_task
+from celery.schedules import schedstate, schedule
 from django.utils import timezone
 
 from core import jobclaims, metrics, perf
@@ -68,25 +69,28 @@ def run_once(name: str, fn: Callable, args: tuple, kwargs: dict, *, period: int 
     job = PERIODIC_JOBS[name]
     if period is None:
         period = jobclaims.period_of(job.every_seconds, timezone.now())
-    started = time.perf_counter()
-    try:
-        with perf.timed(f"job:{name}", period=period):
-            outcome = jobclaims.run_claimed(name, period, job.lease_seconds, lambda: fn(*args, **kwargs))
-    except BaseException:
-        metrics.job_finished(name, "failed", time.perf_counter() - started)
-        raise
-    if isinstance(outcome, jobclaims.Skipped):
-        metrics.job_finished(name, "skipped", 0.0)
+    claimed = jobclaims.claim(name, period, job.lease_seconds)
+    if isinstance(claimed, jobclaims.Skipped):
+        metrics.job_finished(name, "skipped", None)
         return {"skipped": "done", "period": period}
-    if isinstance(outcome, jobclaims.Busy):
-        metrics.job_finished(name, "skipped", 0.0)
+    if isinstance(claimed, jobclaims.Busy):
+        metrics.job_finished(name, "skipped", None)
         if current_task and not current_task.request.called_directly:  # a proxy: false outside a task
             raise current_task.retry(
-                countdown=outcome.retry_in, kwargs={**kwargs, "_period": period}, max_retries=BUSY_RETRIES
+                countdown=claimed.retry_in, kwargs={**kwargs, "_period": period}, max_retries=BUSY_RETRIES
             )
-        return {"busy": True, "period": period, "retry_in": outcome.retry_in}
+        return {"busy": True, "period": period, "retry_in": claimed.retry_in}
+    started = time.perf_counter()
+    try:
+        with perf.timed(f"job:{name}", period=period):  # only runs that ran: a skip is no 0 s sample
+            result = fn(*args, **kwargs)
+    except BaseException as exc:
+        jobclaims.finish(claimed, ok=False, result=exc)
+        metrics.job_finished(name, "failed", time.perf_counter() - started)
+        raise
+    jobclaims.finish(claimed, ok=True, result=result)
     metrics.job_finished(name, "ok", time.perf_counter() - started)
-    return outcome
+    return result
 
 
 def periodic_jobs() -> dict[str, PeriodicJob]:
@@ -95,5 +99,19 @@ def periodic_jobs() -> dict[str, PeriodicJob]:
     return PERIODIC_JOBS
 
 
+class PeriodSchedule(schedule):
+    """Due at the start of each period as the claims count them (core/jobclaims.py), not one interval after
+    beat started: a beat restarted every release would otherwise never reach a daily job's first run."""
+
+    def is_due(self, last_run_at: Any) -> schedstate:
+        every = self.run_every.total_seconds()
+        now = self.maybe_make_aware(self.now())
+        current = jobclaims.period_of(every, now)
+        due = jobclaims.period_of(every, self.maybe_make_aware(last_run_at)) < current
+        return schedstate(due, max((current + 1) * every - now.timestamp(), 0.01))
+
+
 def beat_schedule() -> dict[str, dict]:
-    return {name: {"task": job.task, "schedule": job.every_seconds} for name, job in periodic_jobs().items()}
+    return {
+        name: {"task": job.task, "schedule": PeriodSchedule(job.every_seconds)} for name, job in periodic_jobs().items()
+    }

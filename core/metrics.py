@@ -39,11 +39,13 @@ import ipaddress
 import itertools
 import logging
 import os
+import stat
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -75,6 +77,22 @@ def directory() -> Path:
 
 
 DIRECTORY = directory()
+
+
+def _ensure_directory() -> None:
+    """Create the directory; the default one, in the shared temp dir, only this user's (mode 0700, not a
+    link, owned by us): another user's planted directory or links must not receive our writes."""
+    if settings.PROMETHEUS_MULTIPROC_DIR:
+        DIRECTORY.mkdir(parents=True, exist_ok=True)
+        return
+    DIRECTORY.mkdir(mode=0o700, exist_ok=True)
+    found = os.lstat(DIRECTORY)
+    if stat.S_ISLNK(found.st_mode) or found.st_uid != os.getuid():
+        raise RuntimeError(f"{DIRECTORY} is not this user's directory: set PROMETHEUS_MULTIPROC_DIR")
+    if found.st_mode & 0o077:
+        os.chmod(DIRECTORY, 0o700)  # made by an older version, open to all
+
+
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(DIRECTORY)
 if not getattr(values.ValueClass, "_multiprocess", False):  # prometheus_client was imported before the variable
     values.ValueClass = values.MultiProcessValue()
@@ -136,7 +154,7 @@ def _metrics() -> _Metrics:
     if _made is None:
         with _make_lock:
             if _made is None:
-                DIRECTORY.mkdir(parents=True, exist_ok=True)
+                _ensure_directory()
                 mark_process_dead(os.getpid(), str(DIRECTORY))  # live gauges a dead process left under our id
                 _made = _Metrics()
     return _made
@@ -192,11 +210,12 @@ def tick_seconds(seconds: float) -> None:
     _metrics().tick.observe(seconds)
 
 
-def job_finished(job: str, outcome: str, seconds: float) -> None:
-    """outcome: "ok", "failed" or "skipped"."""
+def job_finished(job: str, outcome: str, seconds: float | None) -> None:
+    """outcome: "ok", "failed" or "skipped" (a skip has no duration: it is not a sample of the job's)."""
     found = _metrics()
     found.job_runs.labels(job, outcome).inc()
-    found.job_seconds.labels(job).observe(seconds)
+    if seconds is not None:
+        found.job_seconds.labels(job).observe(seconds)
 
 
 def ledger_moved(reason: str, amount: int) -> None:
@@ -313,17 +332,36 @@ def forget_dead_processes() -> None:
             mark_process_dead(int(pid), str(DIRECTORY))
 
 
+class _WholeFiles(MultiProcessCollector):
+    """The multiprocess collector, skipping a file too short to hold its header: a process killed while it
+    created its file leaves it empty, and one such file would fail every scrape after it."""
+
+    def collect(self) -> Any:
+        files = [f for f in DIRECTORY.glob("*.db") if _size(f) >= 8]
+        return self.merge([str(f) for f in files], accumulate=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone in between (a dead process's gauges removed)
+        return 0
+
+
 def scrape() -> tuple[bytes, str]:
     """Every process's metrics in the Prometheus text format: (body, content type)."""
     flush()
-    DIRECTORY.mkdir(parents=True, exist_ok=True)
+    _ensure_directory()
     forget_dead_processes()
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=str(DIRECTORY))
+    _WholeFiles(registry, path=str(DIRECTORY))
     return generate_latest(registry), CONTENT_TYPE_PLAIN_0_0_4  # what generate_latest writes
 
 
 # --- who may scrape ------------------------------------------------------------------------------
+_FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
 def _from_allowed_address(request: HttpRequest) -> bool:
     """The client by core's rule (core/clientaddr.py): the peer, or behind a trusted proxy the
     rightmost untrusted hop. Core counts a forwarded IPv6 client by its /64: that whole /64 must lie
@@ -332,7 +370,12 @@ def _from_allowed_address(request: HttpRequest) -> bool:
     peer = _parse(request.META.get("REMOTE_ADDR") or "")
     if peer is None:
         return False
-    if request.META.get("HTTP_X_FORWARDED_FOR") and _trusted(peer):
+    forwarded = any(request.META.get(h) for h in _FORWARDING_HEADERS)
+    if _trusted(peer) != bool(request.META.get("HTTP_X_FORWARDED_FOR")) or (forwarded and not _trusted(peer)):
+        # a proxy forwarded it (a proxy on this host is 127.0.0.1: the request is not local), or one of our
+        # proxies did not say whose it is: no address decides; the bearer token still may
+        return False
+    if _trusted(peer):
         try:
             client = ipaddress.ip_network(request_ip(request), strict=False)
         except ValueError:

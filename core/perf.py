@@ -371,16 +371,26 @@ def merged(*, max_age: float = REPORT_MAX_AGE_SECONDS) -> dict[str, OpStats]:
             if age > max_age:
                 continue
             ops = json.loads(path.read_text())["ops"]
-        except (OSError, ValueError, KeyError) as exc:
+            read = {
+                str(name): (
+                    int(op["count"]),
+                    float(op["sum"]),
+                    float(op["min"]),
+                    float(op["max"]),
+                    _decode(op["samples"]),
+                )
+                for name, op in ops.items()
+            }
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # a file of another shape
             logger.warning("performance snapshot %s unreadable: %s", path.name, exc)
             continue
-        for name, op in ops.items():
+        for name, (count, total, low, high, samples) in read.items():
             into = totals.setdefault(name, [0, 0.0, math.inf, 0.0, []])
-            into[0] += op["count"]
-            into[1] += op["sum"]
-            into[2] = min(into[2], op["min"])
-            into[3] = max(into[3], op["max"])
-            into[4].extend(_decode(op["samples"]))
+            into[0] += count
+            into[1] += total
+            into[2] = min(into[2], low)
+            into[3] = max(into[3], high)
+            into[4].extend(samples)
     return {name: _stats(*figures) for name, figures in totals.items() if figures[0]}
 
 

@@ -8,6 +8,7 @@ from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.decorators import sync_and_async_middleware
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from core import health
@@ -37,6 +38,7 @@ def protocol_schema(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
+@csrf_exempt  # no form: a refused POST must get the 404 of any unknown path, not a 403 that tells it exists
 async def metrics(request: HttpRequest) -> HttpResponse:
     """Every process's metrics for Prometheus; a 404 like any unknown path for whoever may not scrape."""
     if not metrics_service.may_scrape(request):

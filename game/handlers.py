@@ -93,8 +93,15 @@ def player_object(player_id: int, character: Character | None = None) -> dict[st
 def sign_in_reply(player_id: int, token_id: int | None, socket: SocketInfo | None = None) -> dict[str, Any]:
     """The `auth` reply's data, once the socket has joined its groups (called by the consumer)."""
     with requestscope.scope():
-        character = live.sign_in(player_id, token_id, socket)
-        return {"player": player_object(player_id, character), "experiments": experiments.client_flags(player_id)}
+        character = live.sign_in(player_id, token_id)
+        reply = {
+            "player": player_object(player_id, character),
+            "experiments": experiments.client_flags(player_id),
+            "prices": purchases.prices(player_id),
+        }
+        if socket is not None:
+            live.session_started(player_id, socket)
+        return reply
 
 
 @verb("get_state", NoParams)

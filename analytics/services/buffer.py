@@ -163,10 +163,13 @@ def _run() -> None:
         try:
             if _waiting:
                 flush()
-            sessions.mark_alive()
         except Exception as exc:
             logger.warning("analytics flush failed (%s); %d events wait for the next", type(exc).__name__, depth())
             time.sleep(min(5.0, settings.ANALYTICS_FLUSH_SECONDS))
+        try:  # on its own: a flush that fails must not let the timeout end sessions still connected
+            sessions.mark_alive()
+        except Exception as exc:
+            logger.warning("analytics sessions not marked alive (%s)", type(exc).__name__)
         finally:
             close_old_connections()
 

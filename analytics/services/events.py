@@ -5,6 +5,7 @@ inside a transaction, it joins the buffer only when that transaction commits, so
 back is not an event.
 """
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ def record(name: str, *, player_id: int | None, **properties: Any) -> None:
     if not settings.ANALYTICS_ENABLED:
         return
     catalogue.check(name, properties)
+    json.dumps(properties, allow_nan=False)  # strict JSON here, where the bug is, not in a batch later
     event = buffer.Pending(
         name=name,
         player_id=player_id,

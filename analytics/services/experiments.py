@@ -11,6 +11,7 @@ The experiments themselves are cached per process for EXPERIMENTS_CACHE_SECONDS 
 admin reaches every process within that; at once in the process that made it).
 """
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from analytics import assignment
+from analytics import assignment, catalogue
 from analytics.definitions import definitions, effects
 from analytics.models import Assignment, Experiment, ExperimentChange
 from analytics.services.events import record
@@ -26,6 +27,7 @@ from core.errors import GameError
 from core.requestscope import memo
 
 EXPERIMENTS_CACHE_SECONDS = 2.0
+_NAME = re.compile(r"[A-Za-z0-9_]{1,48}")  # the assignments' column holds 48
 
 
 @dataclass(frozen=True)
@@ -141,8 +143,10 @@ def _validate_variants(variants: Any) -> list[dict[str, Any]]:
     names = set()
     clean = []
     for v in variants:
-        if not isinstance(v, dict) or not isinstance(v.get("name"), str) or not v["name"].strip():
-            raise GameError("bad_request", "Each variant needs a name.", fields=["variants"])
+        if not isinstance(v, dict) or not isinstance(v.get("name"), str) or not _NAME.fullmatch(v["name"]):
+            raise GameError(
+                "bad_request", "Each variant needs a name of 1..48 letters, digits or _ .", fields=["variants"]
+            )
         weight = v.get("weight")
         if not isinstance(weight, int) or isinstance(weight, bool) or weight < 0:
             raise GameError("bad_request", "Each weight is a whole number >= 0.", fields=["variants"])
@@ -169,11 +173,49 @@ def set_variants(*, flag: str, variants: Any, by: str = "") -> Experiment:
         experiment = Experiment.objects.select_for_update().get(flag=flag)
         if experiment.status == Experiment.Status.RUNNING and clean != experiment.variants:
             raise GameError("conflict", "The experiment is running: stop it before changing its variants.")
+        names = [v["name"] for v in clean]
+        if names != [v["name"] for v in experiment.variants] and experiment.assignments.exists():
+            raise GameError(  # players are in these variants: their results would lose their names
+                "conflict", "Players are assigned to these variants: only their weights may change now."
+            )
         if clean != experiment.variants:
             before = {"variants": experiment.variants}
             experiment.variants = clean
             experiment.save(update_fields=["variants"])
             _changed(experiment, "variants", by, before, {"variants": clean})
+    return experiment
+
+
+def _validate_metric(details: dict[str, Any]) -> None:
+    event = details.get("metric_event")
+    known = catalogue.catalogue()
+    if event and event not in known:
+        raise GameError(
+            "bad_request", f"No event {event!r} in the catalogue (docs/analytics.md).", fields=["metric_event"]
+        )
+    prop = details.get("metric_property")
+    if prop and event and prop not in (known[event].get("properties") or {}):
+        raise GameError("bad_request", f"The event {event!r} has no property {prop!r}.", fields=["metric_property"])
+    if "metric_kind" in details and details["metric_kind"] not in Experiment.Metric.values:
+        raise GameError("bad_request", "The metric is a rate or a mean.", fields=["metric_kind"])
+    if "min_sample" in details and not 1 <= int(details["min_sample"]) <= 10_000_000:
+        raise GameError("bad_request", "The minimum sample is at least 1 player.", fields=["min_sample"])
+
+
+def set_details(*, flag: str, by: str = "", **details: Any) -> Experiment:
+    """Change the description, the metric (event, kind, property) or the minimum sample: in the trail too,
+    as a result read with another metric is another result."""
+    allowed = {"description", "metric_event", "metric_kind", "metric_property", "min_sample"}
+    _validate_metric(details)
+    with transaction.atomic():
+        experiment = Experiment.objects.select_for_update().get(flag=flag)
+        before = {k: getattr(experiment, k) for k in details if k in allowed}
+        after = {k: v for k, v in details.items() if k in allowed and before.get(k) != v}
+        if after:
+            for key, value in after.items():
+                setattr(experiment, key, value)
+            experiment.save(update_fields=list(after))
+            _changed(experiment, "metric", by, {k: before[k] for k in after}, after)
     return experiment
 
 

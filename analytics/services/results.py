@@ -57,11 +57,19 @@ def _number(properties: Any, prop: str) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
-def report(experiment: Experiment, *, event: str = "", prop: str = "", kind: str = "") -> stats.Report:
+def report(
+    experiment: Experiment,
+    *,
+    event: str = "",
+    prop: str = "",
+    kind: str = "",
+    found: list[stats.VariantSample] | None = None,
+) -> stats.Report:
+    """The statistics of `found` (the samples, when the caller has them already) or of a fresh read."""
     kind = kind or experiment.metric_kind
-    return stats.report(
-        samples(experiment, event=event, prop=prop, kind=kind), kind, min_sample=max(1, experiment.min_sample)
-    )
+    if found is None:
+        found = samples(experiment, event=event, prop=prop, kind=kind)
+    return stats.report(found, kind, min_sample=max(1, experiment.min_sample))
 
 
 def as_rows(experiment: Experiment, result: stats.Report, found: list[stats.VariantSample]) -> list[dict[str, Any]]:

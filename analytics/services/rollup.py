@@ -26,11 +26,13 @@ def _bounds(day: date) -> tuple[datetime, datetime]:
 def roll_up_day(day: date) -> int:
     """Sum one day's events into `analytics_daily`; returns the number of event names."""
     start, end = _bounds(day)
-    rows = (
+    rows = list(
         Event.objects.filter(at__gte=start, at__lt=end)
         .values("name")
         .annotate(events=Count("id"), players=Count("player_id", distinct=True))
     )
+    if not rows:  # no raw events (none that day, or purged after the retention): its totals stay as they are
+        return 0
     with transaction.atomic():
         DailyRollup.objects.filter(day=day).delete()
         DailyRollup.objects.bulk_create(

@@ -37,8 +37,10 @@ def platform_of(user_agent: str) -> str:
     return "other"
 
 
-def start(*, player_id: int, key: str, user_agent: str = "") -> int:
-    """A socket signed in: its session begins (returns its id)."""
+def start(*, player_id: int, key: str, user_agent: str = "") -> int | None:
+    """A socket signed in: its session begins (returns its id; None while analytics is off)."""
+    if not settings.ANALYTICS_ENABLED:
+        return None
     now = timezone.now()
     session = Session.objects.create(
         key=key, player_id=player_id, platform=platform_of(user_agent), started_at=now, last_seen_at=now

@@ -1,6 +1,7 @@
 """Recording: the catalogue, commit-only, buffered writes that survive a failed flush and repeat once."""
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,10 @@ from django.utils import timezone
 
 from analytics import catalogue
 from analytics.models import Event, Session
-from analytics.services import buffer, sessions
+from analytics.services import buffer, experiments, sessions
 from analytics.services.events import record
+from core.ws.session import SocketInfo
+from game import handlers
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "analytics.md"
 
@@ -119,3 +122,31 @@ def test_events_count_towards_the_players_session_and_the_timeout_ends_dead_ones
 )
 def test_platform_from_the_user_agent(agent: str, platform: str) -> None:
     assert sessions.platform_of(agent) == platform
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), Decimal("1.5"), object()])
+def test_properties_must_be_strict_json(bad) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        record("conversation", player_id=1, person_id="p1", affinity_change=1, sentiment=bad)
+    assert buffer.depth() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_in_that_fails_after_the_life_arrived_leaves_no_session_open(make_player, monkeypatch) -> None:
+    player, _ = make_player()
+
+    def broken(player_id: int) -> dict:
+        raise RuntimeError("the reply could not be built")
+
+    monkeypatch.setattr(experiments, "client_flags", broken)
+    with pytest.raises(RuntimeError):
+        handlers.sign_in_reply(player.pk, None, SocketInfo(key="k-fail", user_agent="okhttp"))
+    assert not Session.objects.exists() and sessions.current(player.pk) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_session_while_analytics_is_off(make_player, settings) -> None:
+    settings.ANALYTICS_ENABLED = False
+    player, _ = make_player()
+    handlers.sign_in_reply(player.pk, None, SocketInfo(key="k-off"))
+    assert not Session.objects.exists()

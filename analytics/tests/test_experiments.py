@@ -130,6 +130,8 @@ def test_a_running_experiments_weights_cannot_change(flags) -> None:
         [{"name": "a", "weight": 0}, {"name": "b", "weight": 0}],
         [{"name": "", "weight": 1}, {"name": "b", "weight": 1}],
         [{"name": "a", "weight": 1.5}, {"name": "b", "weight": 1}],
+        [{"name": "s" * 49, "weight": 1}, {"name": "b", "weight": 1}],  # longer than the assignments' column
+        [{"name": "a b", "weight": 1}, {"name": "b", "weight": 1}],
         "a,b",
     ],
 )
@@ -160,3 +162,39 @@ def test_forty_first_exposures_at_once_keep_one_assignment_and_one_exposure(make
     assert len(set(answers)) == 1
     assert Assignment.objects.filter(player_id=player.pk).count() == 1
     assert len(_events("experiment_exposure")) == 1
+
+
+def test_once_players_are_assigned_only_weights_may_change_and_metric_changes_are_in_the_trail(
+    flags, make_player
+) -> None:
+    experiments.start(flag="conversation_ui")
+    player, _ = make_player()
+    experiments.variant(player.pk, "conversation_ui")
+    experiments.stop(flag="conversation_ui")
+    with pytest.raises(GameError) as refused:
+        experiments.set_variants(
+            flag="conversation_ui", variants=[{"name": "classic", "weight": 1}, {"name": "cards", "weight": 1}]
+        )
+    assert refused.value.code == "conflict"
+    experiments.set_variants(
+        flag="conversation_ui", variants=[{"name": "classic", "weight": 20}, {"name": "bubbles", "weight": 80}]
+    )
+    experiments.set_details(flag="conversation_ui", by="carol", metric_event="sign_in", min_sample=50)
+    change = ExperimentChange.objects.filter(experiment__flag="conversation_ui", action="metric").get()
+    assert change.by == "carol" and change.after == {"metric_event": "sign_in", "min_sample": 50}
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        {"metric_event": "no_such_event"},
+        {"metric_event": "purchase", "metric_property": "zzz"},
+        {"metric_kind": "median"},
+        {"min_sample": 0},
+    ],
+)
+def test_a_metric_outside_the_catalogue_is_refused(flags, details) -> None:
+    with pytest.raises(GameError) as refused:
+        experiments.set_details(flag="premium_pricing", **details)
+    assert refused.value.code == "bad_request"
+    assert not ExperimentChange.objects.filter(action="metric").exists()

@@ -63,3 +63,14 @@ def test_the_command_runs_the_job_now(capsys) -> None:
     call_command("analytics_rollup")
     assert "days rolled up: " in capsys.readouterr().out
     assert DailyRollup.objects.filter(name="sign_in").exists()
+
+
+def test_rolling_up_again_never_erases_totals_past_the_retention(settings) -> None:
+    settings.ANALYTICS_RETENTION_DAYS = 30
+    old = NOW - timedelta(days=200)
+    for i in range(3):
+        _event("sign_in", None, old + timedelta(minutes=i))
+    rollup.roll_up_day(old.date())
+    Event.objects.all().delete()  # purged long ago
+    rollup.roll_up(now=NOW, days=400)
+    assert DailyRollup.objects.get(day=old.date()).events == 3

@@ -204,10 +204,23 @@ def test_srm_constants():
     assert SRM_MIN_PER_VARIANT == 8
 
 
-@pytest.mark.parametrize(("counts", "weights"), [([10], [1]), ([10, 10], [1]), ([10, 10], [1, 0]), ([-1, 10], [1, 1])])
+@pytest.mark.parametrize(
+    ("counts", "weights"), [([10], [1]), ([10, 10], [1]), ([10, 10], [0, 0]), ([-1, 10], [1, 1]), ([10, 10], [-1, 2])]
+)
 def test_srm_rejects_bad_input(counts, weights):
     with pytest.raises(ValueError):
         sample_ratio_mismatch(counts, weights)
+
+
+def test_a_variant_weighted_zero_is_left_out_and_flagged_if_it_has_players():
+    """Weight 0 switches a variant off (docs/experiments.md): nobody should be in it."""
+    assert sample_ratio_mismatch([500, 500, 0], [50, 50, 0]).checked is True
+    assert sample_ratio_mismatch([500, 500, 0], [50, 50, 0]).flagged is False
+    assert sample_ratio_mismatch([500, 0], [100, 0]).checked is False  # one variant left: nothing to compare
+    assert sample_ratio_mismatch([500, 490, 12], [50, 50, 0]).flagged is True
+    off = VariantSample("off", weight=0, exposed=0)
+    r = report([VariantSample("a", 50, 200, 20), VariantSample("b", 50, 200, 30), off], "rate")
+    assert r.enough_data and [c.variant for c in r.comparisons] == ["b"]
 
 
 # --- report ------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from analytics.models import Assignment, Experiment
 from analytics.services import experiments
+from core.errors import GameError
 from dating.services import profiles
 from game import engine
 from game.models import Character
@@ -122,3 +123,23 @@ def test_the_clients_flags_are_in_the_auth_reply_and_exposed_there(make_player) 
         "tutorial_flow": "classic",
     }
     assert list(Assignment.objects.filter(player_id=player.pk).values_list("variant", flat=True)) == ["bubbles"]
+
+
+def test_the_auth_reply_shows_the_players_own_prices_and_exposes_them_there(make_player) -> None:
+    everyone_in("premium_pricing", "premium")
+    player, _ = make_player()
+    reply = play.sign_in(player.pk)
+    assert reply["prices"]["energy_refills"]["small"] == 13 and reply["prices"]["energy_refills"]["full"] == 44
+    assert set(reply["prices"]["time_skips"]) == set(catalog().time_skips)
+    assert Assignment.objects.get(player_id=player.pk).variant == "premium"
+
+
+def test_a_refused_purchase_keeps_the_exposure(make_player) -> None:
+    """The price was computed and refused (not enough diamonds): the player stays in their variant."""
+    everyone_in("premium_pricing", "discount")
+    player, _ = make_player()
+    CharacterFactory(player=player)
+    with pytest.raises(GameError) as refused:
+        purchases.purchase_energy_refill(player_id=player.pk, refill_type="full")
+    assert refused.value.code == "insufficient_diamonds" and refused.value.extra["price"] == 28
+    assert Assignment.objects.get(player_id=player.pk).variant == "discount"

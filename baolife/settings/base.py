@@ -1,5 +1,7 @@
 """Settings shared by every deployment. One `environ.Env`; every connection from the environment."""
 
+import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -250,7 +252,11 @@ ANALYTICS_SESSION_TIMEOUT_MINUTES = env.int("ANALYTICS_SESSION_TIMEOUT_MINUTES",
 
 # --- Operations (docs/operations.md): the performance monitor and /metrics.
 PERF_SLOW_SECONDS = env.float("PERF_SLOW_SECONDS", default=1.0)  # slower operations are logged with context
-PERF_REPORT_DIR = env("PERF_REPORT_DIR", default=str(BASE_DIR / "var" / "perf"))
+# Writable by the server's user wherever it runs (the Docker image's /app is not); share it between the web
+# and worker containers (a volume) for `perf_report` to see every process (docs/operations.md).
+PERF_REPORT_DIR = env(
+    "PERF_REPORT_DIR", default=os.path.join(tempfile.gettempdir(), f"baolife-perf-{REDIS_KEY_PREFIX}")
+)
 # Prometheus: only these addresses (or CIDR ranges), or a request with `Authorization: Bearer METRICS_TOKEN`.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env("METRICS_TOKEN", default="")

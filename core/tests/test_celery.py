@@ -1,13 +1,13 @@
 """Periodic jobs: Celery beat schedules every job of core.jobs, the embedded scheduler runs the same bodies."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from baolife.celery import app
 from core import scheduler
-from core.jobs import beat_schedule, periodic_jobs
+from core.jobs import PeriodSchedule, periodic_jobs
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +21,21 @@ def test_beat_schedule_has_every_periodic_job(celery_app) -> None:
     schedule = celery_app.conf.beat_schedule
     assert set(schedule) == set(periodic_jobs())
     for name, job in periodic_jobs().items():
-        assert schedule[name] == {"task": job.task, "schedule": job.every_seconds}
-    assert schedule == beat_schedule()
+        assert schedule[name]["task"] == job.task
+        assert isinstance(schedule[name]["schedule"], PeriodSchedule)
+        assert schedule[name]["schedule"].run_every.total_seconds() == job.every_seconds
+
+
+def test_beat_sends_each_job_at_the_start_of_its_periods_whenever_it_started() -> None:
+    """A beat (re)started at 03:00 sends the daily job at the next midnight UTC, not 24 h later."""
+    daily = PeriodSchedule(24 * 3600)
+    started = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+    daily.nowfun = lambda: started
+    due, wait = daily.is_due(started)
+    assert not due and wait == 21 * 3600
+    daily.nowfun = lambda: datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC)
+    assert daily.is_due(started).is_due
+    assert not daily.is_due(datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC)).is_due  # sent: not again this period
 
 
 def test_each_app_declares_its_jobs_next_to_its_tasks() -> None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from celery._state import _task_stack
 from celery.exceptions import Retry
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from baolife.celery import app
@@ -59,6 +60,8 @@ def test_earlier_dead_runs_are_marked_abandoned_by_the_next_period() -> None:
     assert isinstance(jobclaims.claim("probe", 10, 60, now=long_ago), jobclaims.Claimed)
     assert jobclaims.run_claimed("probe", 11, 60, lambda: "caught up") == "caught up"
     assert JobRun.objects.get(job="probe", period=10).status == "abandoned"
+    # the dead run's own message, redelivered later, finds its period settled: it does not run again
+    assert jobclaims.run_claimed("probe", 10, 60, lambda: "again") == jobclaims.Skipped("probe", 10)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -106,3 +109,12 @@ def test_a_celery_duplicate_of_a_held_period_is_retried_for_that_period(monkeypa
     assert 0 < asked["countdown"] <= job.lease_seconds + 1 and asked["max_retries"] >= 10
     # the embedded scheduler is told when to try again instead
     assert run_once("purge-expired-tokens", lambda: 1, (), {}, period=period)["busy"] is True
+
+
+def test_operators_see_the_runs_in_the_admin(client) -> None:
+    jobclaims.run_claimed("probe", 12, 60, lambda: "fine")
+    admin = get_user_model().objects.create_superuser("ops", "ops@example.com", "a-long-password-1")
+    client.force_login(admin)
+    page = client.get("/admin/core/jobrun/")
+    assert page.status_code == 200 and "probe" in page.content.decode()
+    assert client.get(f"/admin/core/jobrun/{JobRun.objects.get().pk}/delete/").status_code == 403

@@ -174,6 +174,16 @@ def test_forwarded_address_counts_only_behind_a_trusted_proxy(settings):
     # behind our proxy the client is the forwarded address, not the proxy's own
     assert Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9").get("/metrics").status_code == 404
     assert Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="10.20.0.7").get("/metrics").status_code == 200
+    # our proxy that does not say whose request it is: no address decides
+    assert Client(REMOTE_ADDR="10.0.0.1").get("/metrics").status_code == 404
+
+
+def test_a_proxy_on_the_same_host_does_not_make_the_internet_local(settings):
+    """nginx on the box forwards from 127.0.0.1; TRUSTED_PROXIES left empty must not open /metrics."""
+    settings.TRUSTED_PROXIES = []
+    for header in ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP"):
+        assert Client(REMOTE_ADDR="127.0.0.1", **{header: "203.0.113.9"}).get("/metrics").status_code == 404
+    assert Client(REMOTE_ADDR="127.0.0.1").get("/metrics").status_code == 200
 
 
 def test_bearer_token_scrapes_from_anywhere_a_wrong_or_empty_one_never(settings):
@@ -330,3 +340,17 @@ def test_http_requests_by_route_and_status_and_timed():
     assert value("baolife_http_requests_total", route="health-live", status="200") == live + 1
     assert value("baolife_http_requests_total", route="unmatched", status="404") == unmatched + 1
     assert perf.snapshot()["http:health-live"].count == (timed_before.count if timed_before else 0) + 1
+
+
+def test_a_refused_post_is_the_404_of_any_unknown_path_even_with_csrf_checks(settings):
+    outsider = Client(REMOTE_ADDR="192.0.2.1", enforce_csrf_checks=True)
+    assert outsider.post("/metrics").status_code == outsider.post("/no-such-path").status_code == 404
+    assert Client(REMOTE_ADDR="127.0.0.1", enforce_csrf_checks=True).post("/metrics").status_code == 405
+
+
+def test_an_empty_file_left_by_a_killed_process_does_not_fail_the_scrape():
+    metrics.verb_done("get_state", "ok")
+    (metrics.DIRECTORY / "counter_999999.db").write_bytes(b"")  # killed while creating its file
+    (metrics.DIRECTORY / "histogram_999998.db").write_bytes(b"\x00\x01")
+    body, _ = metrics.scrape()
+    assert b"baolife_ws_verbs_total" in body

@@ -214,3 +214,13 @@ def test_six_hourly_job_writes_the_table_under_the_utc_time_and_logs_it(settings
 def test_report_named_by_the_given_time():
     path = perf.write_report(now=datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC))
     assert path.name == "perf-20260304T050607Z.txt"
+
+
+def test_a_snapshot_of_another_shape_is_skipped_not_fatal(settings):
+    folder = Path(settings.PERF_REPORT_DIR) / "processes"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate(["[]", '{"ops": {"ws:x": 5}}', '{"ops": {"ws:x": {"count": "x"}}}', '{"ops": []}']):
+        (folder / f"bad-{i}.json").write_text(text)
+    perf.record("ws:ok", 0.01)
+    perf.publish()
+    assert perf.merged()["ws:ok"].count == 1

@@ -47,21 +47,23 @@ def arrive(player_id: int) -> Character:
         raise
 
 
-def sign_in(player_id: int, token_id: int | None = None, socket: SocketInfo | None = None) -> Character:
+def sign_in(player_id: int, token_id: int | None = None) -> Character:
     """A socket that has joined its groups signs in: the sign-in is checked again (a ban or logout
-    committed before the groups were joined missed this socket), the life caught up, and the socket's
-    play session begins (analytics)."""
+    committed before the groups were joined missed this socket), and the life caught up."""
     require_live_session(player_id=player_id, token_id=token_id)
-    character = arrive(player_id)
-    if socket is not None:
-        try:  # analytics never stops play: a session that cannot be written is only a gap in the figures
-            session_id = sessions.start(player_id=player_id, key=socket.key, user_agent=socket.user_agent)
-        except DatabaseError as exc:
-            logger.warning("analytics session not started for player %s (%s)", player_id, type(exc).__name__)
-        else:
-            platform = sessions.platform_of(socket.user_agent)
-            record("sign_in", player_id=player_id, platform=platform, session=session_id)
-    return character
+    return arrive(player_id)
+
+
+def session_started(player_id: int, socket: SocketInfo) -> None:
+    """The socket's play session begins (analytics): the last step of signing in, so a sign-in that fails
+    leaves no session open. Analytics never stops play: a session not written is a gap in the figures."""
+    try:
+        session_id = sessions.start(player_id=player_id, key=socket.key, user_agent=socket.user_agent)
+    except DatabaseError as exc:
+        logger.warning("analytics session not started for player %s (%s)", player_id, type(exc).__name__)
+        return
+    if session_id is not None:
+        record("sign_in", player_id=player_id, platform=sessions.platform_of(socket.user_agent), session=session_id)
 
 
 def offline_pushes(player_id: int) -> tuple[list[dict[str, Any]], list[int]]:

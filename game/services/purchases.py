@@ -64,8 +64,24 @@ def _for_sale(section: dict[str, Any], kind: str, field: str, what: str) -> Any:
     return item
 
 
+def prices(player_id: int) -> dict[str, dict[str, int]]:
+    """What each refill and skip costs this player (the `auth` reply: the client shows these, so they are
+    the player's exposure to `premium_pricing`)."""
+    return {
+        "energy_refills": {kind: price_for(player_id, item.price) for kind, item in catalog().energy_refills.items()},
+        "time_skips": {kind: price_for(player_id, item.price) for kind, item in catalog().time_skips.items()},
+    }
+
+
+def _exposed(player_id: int) -> None:
+    """Persist the player's pricing variant before the purchase's transaction: a refused purchase rolls
+    back, and the price the player saw must stay the price they are charged next time."""
+    experiments.variant(player_id, "premium_pricing")
+
+
 def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
     item = _for_sale(catalog().energy_refills, refill_type, "refill_type", "refill")
+    _exposed(player_id)
     return _sell(
         player_id=player_id,
         limit="energy_refill",
@@ -78,6 +94,7 @@ def purchase_energy_refill(*, player_id: int, refill_type: str, idempotency_key:
 
 def purchase_time_skip(*, player_id: int, skip_type: str, idempotency_key: str | None = None) -> dict[str, Any]:
     item = _for_sale(catalog().time_skips, skip_type, "skip_type", "time skip")
+    _exposed(player_id)
     return _sell(
         player_id=player_id,
         limit="time_skip",

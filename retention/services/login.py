@@ -89,6 +89,7 @@ def check(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
 def claim(*, player_id: int, now: datetime | None = None) -> dict[str, Any]:
     """`claim_daily_reward`: pay today's cycle day once; `conflict` if today's was claimed."""
     now = now or timezone.now()
+    experiments.variant(player_id, "daily_reward_amount")  # persisted before the claim's transaction
     with transaction.atomic():
         # the life first (the lock order of every life change: life, then the player), if there is one
         character = Character.objects.select_for_update().filter(current_of_id=player_id, alive=True).first()

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         for experiment in chosen:
             metric = {"event": options["event"], "prop": options["property"], "kind": options["kind"]}
             found = results.samples(experiment, **metric)
-            report = results.report(experiment, **metric)
+            report = results.report(experiment, **metric, found=found)
             event = options["event"] or experiment.metric_event
             self.stdout.write(f"{experiment.flag} ({experiment.status}): {report.kind} of {event}")
             if not report.enough_data:
