@@ -24,7 +24,7 @@ from typing import Any
 from celery.signals import worker_process_shutdown, worker_shutdown
 from django.conf import settings
 from django.db import close_old_connections, transaction
-from django.db.models import F
+from django.db.models import Case, DateTimeField, F, IntegerField, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -129,9 +129,14 @@ def _write(batch: list[Pending]) -> None:
             ],
             ignore_conflicts=True,
         )
-        for session_id, count in per_session.items():
-            Session.objects.filter(pk=session_id).update(
-                event_count=F("event_count") + count, last_seen_at=Greatest(F("last_seen_at"), last_at[session_id])
+        if per_session:  # one UPDATE for every session of the batch, not one each: a flush runs in the server
+            Session.objects.filter(pk__in=list(per_session)).update(
+                event_count=F("event_count")
+                + Case(*(When(pk=sid, then=Value(n)) for sid, n in per_session.items()), output_field=IntegerField()),
+                last_seen_at=Greatest(
+                    F("last_seen_at"),
+                    Case(*(When(pk=sid, then=Value(at)) for sid, at in last_at.items()), output_field=DateTimeField()),
+                ),
             )
 
 

@@ -150,3 +150,20 @@ def test_no_session_while_analytics_is_off(make_player, settings) -> None:
     player, _ = make_player()
     handlers.sign_in_reply(player.pk, None, SocketInfo(key="k-off"))
     assert not Session.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_updates_every_session_of_its_batch_in_one_statement(
+    make_player, django_assert_max_num_queries
+) -> None:
+    """The flush runs in the server process: its cost is paid by the requests arriving meanwhile."""
+    players = [make_player()[0] for _ in range(10)]
+    ids = [sessions.start(player_id=p.pk, key=f"k{p.pk}") for p in players]
+    for i, p in enumerate(players):
+        for n in range(i + 1):
+            record("tutorial_step", player_id=p.pk, step=f"s{n}")
+    with django_assert_max_num_queries(4):  # the events' INSERT and one UPDATE (plus the transaction's own)
+        assert buffer.flush() == 55
+    assert list(Session.objects.filter(pk__in=ids).order_by("pk").values_list("event_count", flat=True)) == list(
+        range(1, 11)
+    )
