@@ -41,7 +41,7 @@ typecheck: install
 	$(BIN)/mypy core accounts/services accounts/selectors.py game/services game/selectors.py game/engine \
 		monetization/services monetization/selectors.py retention/services retention/selectors.py retention/rules.py \
 		retention/tally.py dating/life dating/services analytics/services analytics/stats.py analytics/assignment.py \
-		analytics/catalogue.py analytics/definitions.py
+		analytics/catalogue.py analytics/definitions.py compliance/services
 
 format: install
 	$(BIN)/ruff format .

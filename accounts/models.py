@@ -11,6 +11,13 @@ from django.utils import timezone
 from accounts.fields import ExactCharField
 
 
+class PlayerQuerySet(models.QuerySet):
+    def visible(self) -> "PlayerQuerySet":
+        """Accounts other players may see (a leaderboard, a friend list, matches between players — when they
+        come): not banned, not waiting for deletion. Every feature that shows a player to others starts here."""
+        return self.filter(banned_at__isnull=True, deletion_requested_at__isnull=True)
+
+
 class Player(models.Model):
     """The account: one per person, kept across lives (its diamonds are its wallet's, in monetization).
 
@@ -30,6 +37,9 @@ class Player(models.Model):
     ban_reason = models.CharField(max_length=200, blank=True)
     deletion_requested_at = models.DateTimeField(null=True, blank=True)
     permanent_deletion_at = models.DateTimeField(null=True, blank=True)
+    deletion_reason = models.CharField(max_length=500, blank=True)  # the player's words; erased with the account
+
+    objects = PlayerQuerySet.as_manager()
 
     class Meta:
         db_table = "players"

@@ -3,6 +3,8 @@ from django.urls import path, re_path
 
 from accounts import views as account_views
 from accounts.admin_login import admin_login
+from compliance import legal
+from compliance import views as compliance_views
 from core import views as core_views
 from core.http import not_found
 from monetization import views as monetization_views
@@ -13,8 +15,12 @@ urlpatterns = [
     path("api/auth/login", account_views.login, name="auth-login"),
     path("api/auth/logout", account_views.logout, name="auth-logout"),
     path("api/store/apple/notifications", monetization_views.apple_notifications, name="apple-notifications"),
+    path("api/export/<uuid:public_id>", compliance_views.export_download, name="export-download"),
     path("api/protocol.json", core_views.protocol_schema, name="protocol-schema"),
     re_path(r"^api/", not_found, name="api-not-found"),  # JSON 404 under /api/, also with DEBUG on
+    path("legal/privacy", legal.privacy, name="legal-privacy"),
+    path("legal/terms", legal.terms, name="legal-terms"),
+    path("support", legal.support, name="support"),
     path("health/live", core_views.live, name="health-live"),
     path("health/ready", core_views.ready, name="health-ready"),
     path("metrics", core_views.metrics, name="metrics"),  # allowed addresses or the bearer token; others 404

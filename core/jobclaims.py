@@ -61,8 +61,10 @@ class Skipped:
     period: int
 
 
-def period_of(every_seconds: float, now: datetime) -> int:
-    return int(now.timestamp() // every_seconds)
+def period_of(every_seconds: float, now: datetime, offset_seconds: float = 0.0) -> int:
+    """The number of the period `now` falls in: periods of `every_seconds` from the epoch, shifted by
+    `offset_seconds` (a daily job at 02:00 UTC: 86400 and 7200)."""
+    return int((now.timestamp() - offset_seconds) // every_seconds)
 
 
 def claim(job: str, period: int, lease_seconds: float, now: datetime | None = None) -> Claimed | Busy | Skipped:

@@ -34,12 +34,15 @@ class PeriodicJob:
     task: str  # the Celery task's name (its dotted path)
     every_seconds: float
     lease_seconds: float  # a run not finished after this long is presumed dead and may be taken over
+    offset_seconds: float = 0.0  # periods start this long after the epoch's multiples (a daily job at 02:00)
 
 
 PERIODIC_JOBS: dict[str, PeriodicJob] = {}
 
 
-def periodic(name: str, *, every_seconds: float, lease_seconds: float | None = None) -> Callable[[Callable], Callable]:
+def periodic(
+    name: str, *, every_seconds: float, lease_seconds: float | None = None, offset_seconds: float = 0.0
+) -> Callable[[Callable], Callable]:
     """Schedule the task made of this function (under `@shared_task`) every `every_seconds` as `name`,
     each period run once.
 
@@ -52,7 +55,9 @@ def periodic(name: str, *, every_seconds: float, lease_seconds: float | None = N
         task = f"{fn.__module__}.{fn.__name__}"  # Celery's own name for a shared_task
         if name in PERIODIC_JOBS and PERIODIC_JOBS[name].task != task:
             raise RuntimeError(f"periodic job {name!r} declared twice")
-        PERIODIC_JOBS[name] = PeriodicJob(task=task, every_seconds=float(every_seconds), lease_seconds=lease)
+        PERIODIC_JOBS[name] = PeriodicJob(
+            task=task, every_seconds=float(every_seconds), lease_seconds=lease, offset_seconds=float(offset_seconds)
+        )
 
         @wraps(fn)
         def once_per_period(*args: Any, _period: int | None = None, **kwargs: Any) -> Any:
@@ -68,7 +73,7 @@ def run_once(name: str, fn: Callable, args: tuple, kwargs: dict, *, period: int 
     duplicate while the period is held is retried later for that same period)."""
     job = PERIODIC_JOBS[name]
     if period is None:
-        period = jobclaims.period_of(job.every_seconds, timezone.now())
+        period = jobclaims.period_of(job.every_seconds, timezone.now(), job.offset_seconds)
     claimed = jobclaims.claim(name, period, job.lease_seconds)
     if isinstance(claimed, jobclaims.Skipped):
         metrics.job_finished(name, "skipped", None)
@@ -103,15 +108,25 @@ class PeriodSchedule(schedule):
     """Due at the start of each period as the claims count them (core/jobclaims.py), not one interval after
     beat started: a beat restarted every release would otherwise never reach a daily job's first run."""
 
+    def __init__(
+        self, run_every: Any, offset_seconds: float = 0.0, relative: bool = False, nowfun: Any = None, app: Any = None
+    ) -> None:
+        super().__init__(run_every, relative=relative, nowfun=nowfun, app=app)
+        self.offset_seconds = offset_seconds
+
     def is_due(self, last_run_at: Any) -> schedstate:
         every = self.run_every.total_seconds()
         now = self.maybe_make_aware(self.now())
-        current = jobclaims.period_of(every, now)
-        due = jobclaims.period_of(every, self.maybe_make_aware(last_run_at)) < current
-        return schedstate(due, max((current + 1) * every - now.timestamp(), 0.01))
+        current = jobclaims.period_of(every, now, self.offset_seconds)
+        due = jobclaims.period_of(every, self.maybe_make_aware(last_run_at), self.offset_seconds) < current
+        return schedstate(due, max((current + 1) * every + self.offset_seconds - now.timestamp(), 0.01))
+
+    def __reduce__(self) -> tuple:
+        return self.__class__, (self.run_every, self.offset_seconds, self.relative, self.nowfun)
 
 
 def beat_schedule() -> dict[str, dict]:
     return {
-        name: {"task": job.task, "schedule": PeriodSchedule(job.every_seconds)} for name, job in periodic_jobs().items()
+        name: {"task": job.task, "schedule": PeriodSchedule(job.every_seconds, job.offset_seconds)}
+        for name, job in periodic_jobs().items()
     }

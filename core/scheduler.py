@@ -43,24 +43,46 @@ def run_job(name: str) -> Any:
     return task.run()
 
 
+def _until_next_period(every: float, offset: float) -> float:
+    """Seconds until the job's next period starts (a daily job with an offset: its hour, 02:00 UTC)."""
+    now = time.time()
+    period = int((now - offset) // every)
+    return (period + 1) * every + offset - now
+
+
+async def _run_one(name: str) -> float | None:
+    """Run job `name` once; the seconds to wait before trying again when another process holds its period."""
+    try:
+        # not the sockets' database thread: a long tick must not stall their verbs
+        result = await sync_to_async(run_job, thread_sensitive=False)(name)
+        if isinstance(result, dict) and result.get("busy"):  # a run of another process holds it
+            return float(result["retry_in"])
+    except Exception as exc:
+        if is_outage(exc):  # a dependency down (Redis restarting): the next run retries
+            logger.warning("job %s skipped: a dependency is down (%s)", name, type(exc).__name__)
+        else:
+            report_exception(exc, player_id=None, where=f"job:{name}")
+    return None
+
+
 async def _job_loop() -> None:
+    """Each job at start (its claim makes it once per period), then at the start of each of its periods. Jobs of
+    an hour or more run beside the loop: a long hard deletion must not hold up the tick."""
     jobs = periodic_jobs()
     next_run = {name: time.monotonic() for name in jobs}
+    running: dict[str, asyncio.Task] = {}
     while True:
         now = time.monotonic()
         for name, job in jobs.items():
-            if now >= next_run[name]:
-                next_run[name] = now + job.every_seconds
-                try:
-                    # not the sockets' database thread: a long tick must not stall their verbs
-                    result = await sync_to_async(run_job, thread_sensitive=False)(name)
-                    if isinstance(result, dict) and result.get("busy"):  # a run of another process holds it
-                        next_run[name] = now + float(result["retry_in"])
-                except Exception as exc:
-                    if is_outage(exc):  # a dependency down (Redis restarting): the next run retries
-                        logger.warning("job %s skipped: a dependency is down (%s)", name, type(exc).__name__)
-                    else:
-                        report_exception(exc, player_id=None, where=f"job:{name}")
+            if now < next_run[name] or (name in running and not running[name].done()):
+                continue
+            next_run[name] = now + _until_next_period(job.every_seconds, job.offset_seconds)
+            if job.every_seconds >= 3600:
+                running[name] = asyncio.create_task(_run_one(name))
+                continue
+            retry_in = await _run_one(name)
+            if retry_in is not None:
+                next_run[name] = now + retry_in
         await asyncio.sleep(max(0.05, min(next_run.values()) - time.monotonic()))
 
 

@@ -45,6 +45,9 @@ class Verb:
     blank: Params | None = None  # the one valid instance of a model without fields
     checks_session: bool = False  # re-check the sign-in (ban, logout) before every call: it moves diamonds
     module: str = ""  # where the handler lives (the generated docs name its app)
+    during_grace: bool = False  # allowed to an account waiting for deletion (docs/privacy.md)
+    ends_grace: bool = False  # its success ends the socket's grace restrictions (the deletion was cancelled)
+    replies_before_close: bool = False  # it closes its own socket (a deletion): the reply goes out first
 
     def __post_init__(self) -> None:
         if self.blank is None and not self.model.model_fields:
@@ -55,7 +58,14 @@ REGISTRY: dict[str, Verb] = {}
 
 
 def verb(
-    name: str, model: type[Params] = NoParams, *, is_async: bool = False, moves_diamonds: bool = False
+    name: str,
+    model: type[Params] = NoParams,
+    *,
+    is_async: bool = False,
+    moves_diamonds: bool = False,
+    during_grace: bool = False,
+    ends_grace: bool = False,
+    replies_before_close: bool = False,
 ) -> Callable:
     """Register a handler `fn(ctx, params) -> data`.
 
@@ -63,6 +73,9 @@ def verb(
     `is_async=True` marks a handler that touches no database and runs on the event loop.
     `moves_diamonds=True`: the socket's sign-in is checked against the database before each call,
     so a ban or logout whose close push was lost (Redis down) still stops it.
+    `during_grace=True`: a socket of an account waiting for deletion may call it (others answer `forbidden`);
+    `ends_grace=True`: its success lifts that restriction from the socket. `replies_before_close=True`: a close
+    of this socket pushed while it runs waits for its reply (it closes its own socket, as a deletion does).
     """
 
     def register(fn: Callable) -> Callable:
@@ -70,7 +83,16 @@ def verb(
             raise RuntimeError(f"verb {name!r} registered twice")
         # each call one request: what it reads several times (experiment variants) is read once
         call = fn if is_async else database_sync_to_async(retry_on_deadlock(scoped(fn)))
-        REGISTRY[name] = Verb(name=name, model=model, call=call, checks_session=moves_diamonds, module=fn.__module__)
+        REGISTRY[name] = Verb(
+            name=name,
+            model=model,
+            call=call,
+            checks_session=moves_diamonds,
+            module=fn.__module__,
+            during_grace=during_grace or ends_grace,
+            ends_grace=ends_grace,
+            replies_before_close=replies_before_close,
+        )
         return fn
 
     return register

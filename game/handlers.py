@@ -8,6 +8,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from pydantic import Field, StrictBool
 
+from accounts.selectors import deletion_grace
 from analytics.services import experiments
 from core import requestscope
 from core.dbretry import retry_on_deadlock
@@ -80,7 +81,7 @@ async def auth(ctx: Context, params: AuthParams) -> dict[str, Any]:
     raise GameError("conflict", "This socket is already signed in.")
 
 
-@verb("ping", NoParams, is_async=True)
+@verb("ping", NoParams, is_async=True, during_grace=True)
 async def ping(ctx: Context, params: NoParams) -> dict[str, Any]:
     return {"server_time": datetime.now(UTC).isoformat()}
 
@@ -93,18 +94,21 @@ def player_object(player_id: int, character: Character | None = None) -> dict[st
 def sign_in_reply(player_id: int, token_id: int | None, socket: SocketInfo | None = None) -> dict[str, Any]:
     """The `auth` reply's data, once the socket has joined its groups (called by the consumer)."""
     with requestscope.scope():
-        character = live.sign_in(player_id, token_id)
+        grace = deletion_grace(player_id=player_id)
+        character = live.sign_in(player_id, token_id, paused=grace is not None)
         reply = {
             "player": player_object(player_id, character),
             "experiments": experiments.client_flags(player_id),
             "prices": purchases.prices(player_id),
         }
+        if grace is not None:  # PROTOCOL.md: signed in, and told; only a few verbs answer (docs/privacy.md)
+            reply["pending_deletion"] = wire.pending_deletion(grace)
         if socket is not None:
             live.session_started(player_id, socket)
         return reply
 
 
-@verb("get_state", NoParams)
+@verb("get_state", NoParams, during_grace=True)
 def get_state(ctx: Context, params: NoParams) -> dict[str, Any]:
     return player_object(ctx.player_id)
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from accounts.models import Player
+from accounts.selectors import Grace
 from game import narrate
 from game.models import Character
 from game.services import clock
@@ -147,3 +148,16 @@ def event_push(character: Character, event: dict[str, Any]) -> dict[str, Any]:
     if kind == "person_changed":
         return person_push(data["person"], data.get("reason"))
     return message_event(event)
+
+
+def pending_deletion(grace: Grace) -> dict[str, Any]:
+    """The `auth` reply's `pending_deletion`: the account waits for deletion until `permanent_deletion_at`."""
+    return {
+        "requested_at": grace.requested_at.isoformat(),
+        "permanent_deletion_at": grace.permanent_deletion_at.isoformat(),
+    }
+
+
+def notice(*, kind: str, text: str, data: dict[str, Any]) -> dict[str, Any]:
+    """`messageEvent` of the server (not of a life): an export ready, a deletion cancelled..."""
+    return {"type": "messageEvent", "kind": kind, "text": text, "data": data}

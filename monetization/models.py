@@ -9,7 +9,8 @@ from core.models import ContentDocument
 
 
 class DiamondTransaction(models.Model):
-    """One movement of a player's diamonds. Rows are never updated or deleted (GDPR anonymises).
+    """One movement of a player's diamonds. Rows are never updated or deleted, but for the erasure of an account
+    (compliance), which cuts them from the person, and the end of their retention period.
 
     `amount` moves the balance; `debt_change` moves the debt a refund left behind (docs/economy.md).
     """
@@ -29,8 +30,11 @@ class DiamondTransaction(models.Model):
         DEBT_REPAYMENT = "debt_repayment", "debt repayment"
         OPERATOR_GRANT = "operator_grant", "operator grant"
         OPERATOR_REVOKE = "operator_revoke", "operator revoke"
+        ERASURE = "erasure", "balance forfeited when the account was erased"
 
-    player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="diamond_transactions")
+    # NULL once the account is erased: the row is kept for the accounts, de-linked (docs/privacy.md)
+    player = models.ForeignKey(Player, null=True, on_delete=models.PROTECT, related_name="diamond_transactions")
+    erased_account = models.CharField(max_length=32, blank=True)  # a random key per erasure: groups its rows
     amount = models.BigIntegerField()
     debt_change = models.BigIntegerField(default=0)
     reason = models.CharField(max_length=20, choices=Reason.choices)
@@ -128,7 +132,8 @@ class ProcessedTransaction(models.Model):
     transaction_id = models.CharField(max_length=200)
     original_transaction_id = models.CharField(max_length=200, blank=True)
     purchase_token = models.CharField(max_length=500, blank=True)
-    player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="store_purchases")
+    player = models.ForeignKey(Player, null=True, on_delete=models.PROTECT, related_name="store_purchases")
+    erased_account = models.CharField(max_length=32, blank=True)  # the erasure's key (docs/privacy.md)
     product_id = models.CharField(max_length=200)
     diamonds = models.PositiveIntegerField()
     price_cents = models.PositiveIntegerField(default=0)

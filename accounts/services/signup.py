@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from accounts import hooks
 from accounts.models import Player
-from accounts.selectors import token_lookup
+from accounts.selectors import erasing, token_lookup
 from accounts.services.credentials import Session, clean_credentials
 from accounts.services.tokens import issue_token
 from core import counters
@@ -47,8 +47,11 @@ def _uncount_signup(ip: str | None) -> None:
 
 
 def refuse_banned(player: Player) -> None:
+    """No token for a banned account, nor for one being erased (its deletion's grace is over)."""
     if player.banned_at is not None:
         raise GameError("forbidden", "This account is banned.")
+    if erasing(player):
+        raise GameError("unauthenticated", "This account has been deleted.")
 
 
 def sign_in_device(*, device_id: str, ip: str | None = None) -> Session:

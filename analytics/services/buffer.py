@@ -28,6 +28,7 @@ from django.db.models import Case, DateTimeField, F, IntegerField, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from accounts.models import Player
 from analytics.models import Event, Session
 from analytics.services import sessions
 from core import metrics
@@ -107,7 +108,21 @@ def flush(limit: int | None = None) -> int:
     return written
 
 
+def _standing(player_ids: set[int]) -> set[int]:
+    """Of the batch's players, those whose events may still be written: an erased account, or one being erased,
+    gets none (a late flush would bring its id back after the erasure: docs/privacy.md)."""
+    if not player_ids:
+        return set()
+    return set(
+        Player.objects.filter(pk__in=player_ids)
+        .exclude(permanent_deletion_at__lte=timezone.now())
+        .values_list("pk", flat=True)
+    )
+
+
 def _write(batch: list[Pending]) -> None:
+    standing = _standing({event.player_id for event in batch if event.player_id is not None})
+    batch = [event for event in batch if event.player_id is None or event.player_id in standing]
     per_session: Counter[int] = Counter()
     last_at: dict[int, datetime] = {}
     for event in batch:

@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Player
 from analytics import catalogue
 from analytics.models import Event, Session
 from analytics.services import buffer, experiments, sessions
@@ -162,8 +163,19 @@ def test_a_flush_updates_every_session_of_its_batch_in_one_statement(
     for i, p in enumerate(players):
         for n in range(i + 1):
             record("tutorial_step", player_id=p.pk, step=f"s{n}")
-    with django_assert_max_num_queries(4):  # the events' INSERT and one UPDATE (plus the transaction's own)
+    with django_assert_max_num_queries(5):  # which players still stand, the INSERT, one UPDATE (+ the transaction)
         assert buffer.flush() == 55
     assert list(Session.objects.filter(pk__in=ids).order_by("pk").values_list("event_count", flat=True)) == list(
         range(1, 11)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_writes_nothing_for_an_account_erased_or_being_erased(make_player) -> None:
+    """A late flush must not bring back an erased player's id (docs/privacy.md)."""
+    kept, erasing = make_player()[0], make_player()[0]
+    Player.objects.filter(pk=erasing.pk).update(permanent_deletion_at=timezone.now())
+    for player in (kept, erasing):
+        record("tutorial_step", player_id=player.pk, step="s")
+    buffer.flush()
+    assert list(Event.objects.values_list("player_id", flat=True)) == [kept.pk]

@@ -263,3 +263,18 @@ METRICS_TOKEN = env("METRICS_TOKEN", default="")
 # Several server processes: each writes its metrics here and a scrape adds them up (prometheus-client's
 # multiprocess mode). Empty: a directory of this machine's temp dir, per deployment (core/metrics.py).
 PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR", default="")
+
+# --- Privacy and the legal pages (docs/privacy.md). The pages quote these: change one, the policy follows.
+COMPANY_NAME = env("COMPANY_NAME", default="BaoLife Games Ltd.")
+COMPANY_ADDRESS = env("COMPANY_ADDRESS", default="12 Harbour Street, Dublin D02, Ireland")
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@baolife.example")
+PRIVACY_EMAIL = env("PRIVACY_EMAIL", default="privacy@baolife.example")
+LEGAL_LAST_UPDATED = env("LEGAL_LAST_UPDATED", default="2026-11-30")  # ISO date shown on the legal pages
+DELETION_GRACE_DAYS = env.int("DELETION_GRACE_DAYS", default=30)  # a deletion request can be cancelled this long
+DELETION_BATCH_ROWS = env.int("DELETION_BATCH_ROWS", default=500)  # rows per transaction of a hard deletion
+EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=48)  # a prepared export's download link lives this long
+EXPORT_EVERY_SECONDS = env.int("EXPORT_EVERY_SECONDS", default=3600)  # at most one export per player per this
+# De-linked purchase and ledger rows are kept this long for the accounts and tax law, then deleted.
+FINANCIAL_RECORDS_RETENTION_YEARS = env.int("FINANCIAL_RECORDS_RETENTION_YEARS", default=10)
+# Keys the hashed tombstones of erased accounts (re-erased after a backup is restored): keep it stable.
+TOMBSTONE_KEY = env("TOMBSTONE_KEY", default="") or SECRET_KEY

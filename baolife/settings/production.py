@@ -23,6 +23,7 @@ from baolife.settings.integrations import logging_config  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+TOMBSTONE_KEY = env("TOMBSTONE_KEY", default="") or SECRET_KEY  # base.py read the development key
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")

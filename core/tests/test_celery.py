@@ -1,5 +1,6 @@
 """Periodic jobs: Celery beat schedules every job of core.jobs, the embedded scheduler runs the same bodies."""
 
+import pickle
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -38,6 +39,27 @@ def test_beat_sends_each_job_at_the_start_of_its_periods_whenever_it_started() -
     assert not daily.is_due(datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC)).is_due  # sent: not again this period
 
 
+def test_a_daily_job_with_an_offset_runs_at_its_hour_and_survives_beats_pickling() -> None:
+    """The hard deletion runs at 02:00 UTC: beat started at 01:00 waits one hour, at 03:00 it waits 23."""
+    at_two = PeriodSchedule(24 * 3600, 2 * 3600)
+    started = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+    at_two.nowfun = lambda: started
+    assert at_two.is_due(started) == (False, 3600)
+    at_two.nowfun = lambda: datetime(2026, 11, 30, 2, 0, 1, tzinfo=UTC)
+    assert at_two.is_due(started).is_due
+    assert not at_two.is_due(datetime(2026, 11, 30, 2, 0, 1, tzinfo=UTC)).is_due
+    copy = pickle.loads(pickle.dumps(PeriodSchedule(24 * 3600, 2 * 3600)))  # noqa: S301 - beat keeps it in a shelve
+    assert (copy.run_every.total_seconds(), copy.offset_seconds) == (86400, 7200)
+    assert periodic_jobs()["hard-delete-accounts"].offset_seconds == 7200
+
+
+def test_the_embedded_scheduler_waits_for_the_hour_of_a_daily_job(monkeypatch) -> None:
+    one_am = datetime(2026, 11, 30, 1, 0, tzinfo=UTC).timestamp()
+    monkeypatch.setattr(scheduler.time, "time", lambda: one_am)
+    assert scheduler._until_next_period(24 * 3600, 2 * 3600) == 3600
+    assert scheduler._until_next_period(10, 0) == 10
+
+
 def test_each_app_declares_its_jobs_next_to_its_tasks() -> None:
     assert {name: job.task for name, job in periodic_jobs().items()} == {
         "game-tick": "game.tasks.game_tick",
@@ -52,6 +74,9 @@ def test_each_app_declares_its_jobs_next_to_its_tasks() -> None:
         "analytics-rollup": "analytics.tasks.roll_up_analytics",
         "perf-report": "core.tasks.perf_report",
         "purge-job-runs": "core.tasks.purge_job_runs",
+        "hard-delete-accounts": "compliance.tasks.hard_delete_accounts",
+        "exports-sweep": "compliance.tasks.exports_sweep",
+        "purge-web-sessions": "compliance.tasks.purge_web_sessions",
     }
 
 

@@ -39,6 +39,7 @@ from core.ws.watch import watch
 
 logger = logging.getLogger("baolife.ws")
 CLOSE_SOCKET_LIMIT = 4008
+GRACE_MESSAGE = "This account is scheduled for deletion: cancel_account_deletion to play again."
 
 
 class _Instruments:
@@ -110,6 +111,9 @@ class LiveConsumer:
         self.send = _server_send(send)
         self.verbs = load_all()
         self.ctx: Context | None = None
+        self.pending_deletion = False  # set at sign-in: only verbs marked `during_grace` are served
+        self.defer_close = False  # a verb that closes its own socket is running: its reply goes first
+        self.close_after: tuple[int, str] | None = None  # a close that waits for that reply
         self.closed = False
         self.bucket = LocalBucket(settings.WS_RATE_SOCKET_BURST, settings.WS_RATE_SOCKET_PER_SECOND)
         # settings read once per socket, not per frame
@@ -254,6 +258,19 @@ class LiveConsumer:
             tools.record(seconds)
 
     async def _on_frame(self, text: str | None, data: bytes | None) -> None:
+        """Answer one frame. A close pushed while a verb marked `replies_before_close` runs (the deletion it asked
+        for) waits for its reply: the client learns what its request did, then the socket closes. Any other
+        close (a ban mid-frame) is at once, and nothing follows it."""
+        try:
+            await self._answer_frame(text, data)
+        finally:
+            self.defer_close = False
+            if self.close_after is not None:
+                code, reason = self.close_after
+                self.close_after = None
+                await self.close(code, reason)
+
+    async def _answer_frame(self, text: str | None, data: bytes | None) -> None:
         parsed = frames.parse(text, self.max_frame_bytes)
         if isinstance(parsed, frames.Refusal):
             await self._error(parsed.verb, parsed.rid, parsed.error)
@@ -285,6 +302,10 @@ class LiveConsumer:
         if verb is None:
             await self._error(verb_name, rid, error_payload("unknown_type", f"No verb {verb_name!r}."))
             return
+        if self.pending_deletion and not verb.during_grace:
+            await self._error(verb_name, rid, error_payload("forbidden", GRACE_MESSAGE, pending_deletion=True))
+            return
+        self.defer_close = verb.replies_before_close
         tools = _INSTRUMENTS.get(verb_name) or _instruments(verb_name)
         started = perf_counter()
         try:
@@ -307,6 +328,8 @@ class LiveConsumer:
             await self._answer_failure(verb_name, rid, exc, player_id=self.ctx.player_id)
             return
         self._took(verb_name, tools, started)
+        if verb.ends_grace:
+            self.pending_deletion = False
         await self._reply(frames.reply_frame(verb_name, rid, result))
         tools.ok()
 
@@ -370,6 +393,7 @@ class LiveConsumer:
         self.authenticating = False
         self._signed_in_or_gone()
         self.ctx = Context(player_id=player_id, token_id=token_id)
+        self.pending_deletion = bool(data.get("pending_deletion"))  # the account waits for deletion
         self.lease = PlayerLease(player_id)
         sentry_sdk.get_isolation_scope().set_user({"id": str(player_id)})
         if token_id is not None:  # session-cookie sockets get no reply: they sent no `auth`
@@ -447,7 +471,11 @@ class LiveConsumer:
             if kind == "push":
                 await self._push(message["push"])
             elif kind == "close":
-                await self.close(int(message.get("code", 4003)), message.get("reason") or "This sign-in has ended.")
+                code, reason = int(message.get("code", 4003)), message.get("reason") or "This sign-in has ended."
+                if self.defer_close:
+                    self.close_after = (code, reason)
+                else:
+                    await self.close(code, reason)
 
     async def _push(self, push: dict) -> None:
         if not self.closed:

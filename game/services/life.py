@@ -340,6 +340,11 @@ def arrive(*, player_id: int, now: datetime | None = None) -> Character:
     return character
 
 
+def pause(*, player_id: int, now: datetime) -> None:
+    """The account waits for deletion: its life stops now (the tick passes it by); `arrive` resumes it."""
+    Character.objects.filter(current_of_id=player_id, active_until__gt=now).update(active_until=now)
+
+
 def leave(*, player_id: int, now: datetime | None = None) -> None:
     """The player's last socket closed: the life goes on for GAME_OFFLINE_LIFE_DAYS from now."""
     now = now or timezone.now()

@@ -6,7 +6,7 @@ from typing import Any
 import redis
 from django.db import DatabaseError
 
-from accounts.selectors import ended_sessions, require_live_session, session_player_id, token_owner
+from accounts.selectors import deletion_grace, ended_sessions, require_live_session, session_player_id, token_owner
 from analytics.services import sessions
 from analytics.services.events import record
 from core import presence
@@ -26,6 +26,7 @@ __all__ = [
     "session_player_id",
     "sign_in",
     "sign_out",
+    "stay",
     "token_owner",
 ]
 
@@ -47,11 +48,23 @@ def arrive(player_id: int) -> Character:
         raise
 
 
-def sign_in(player_id: int, token_id: int | None = None) -> Character:
+def stay(player_id: int) -> Character:
+    """A socket of an account waiting for deletion signed in: counted online, its life left paused."""
+    if not presence.socket_opened(player_id):
+        raise ClosesSocket(
+            "forbidden",
+            "Too many open sockets for this account; close one first.",
+            close_code=CLOSE_TOO_MANY_SOCKETS,
+        )
+    return life.current_character(player_id=player_id, lock=False)
+
+
+def sign_in(player_id: int, token_id: int | None = None, *, paused: bool = False) -> Character:
     """A socket that has joined its groups signs in: the sign-in is checked again (a ban or logout
-    committed before the groups were joined missed this socket), and the life caught up."""
+    committed before the groups were joined missed this socket), and the life caught up — unless the
+    account waits for deletion (`paused`): its life stays as it was until the deletion is cancelled."""
     require_live_session(player_id=player_id, token_id=token_id)
-    return arrive(player_id)
+    return stay(player_id) if paused else arrive(player_id)
 
 
 def session_started(player_id: int, socket: SocketInfo) -> None:
@@ -92,5 +105,5 @@ def sign_out(player_id: int, socket: SocketInfo | None = None) -> None:
         online = presence.is_online(player_id)
     except redis.exceptions.RedisError:
         online = False
-    if not online:
+    if not online and deletion_grace(player_id=player_id) is None:  # waiting for deletion: the life stays paused
         life.leave(player_id=player_id)

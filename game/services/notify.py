@@ -87,3 +87,12 @@ def deliver(
             offline_outbox.extend(kept)
         else:
             offline.enqueue_many(kept)
+
+
+def tell(*, player_id: int, kind: str, text: str, data: dict[str, Any], now: datetime) -> None:
+    """A notice of the server (an export ready): pushed to an online player, kept for an offline one."""
+    push = wire.notice(kind=kind, text=text, data=data)
+    if presence.is_online(player_id):
+        push_to_player(player_id, push)
+    else:
+        offline.enqueue(player_id=player_id, pushes=[(now, push)])

@@ -182,6 +182,29 @@ def diamonds_clawback(
         )
 
 
+def forfeit_all(*, player_id: int) -> DiamondTransaction | None:
+    """An erased account's diamonds and debt go (the terms: virtual items end with the account), written as one
+    `erasure` movement so the kept ledger still sums to the wallet it had. Once: a re-run finds the key."""
+    with transaction.atomic():
+        lock_players([player_id])
+        if _already(player_id, "erasure"):
+            return None
+        wallet = _wallet(player_id)
+        if wallet.diamonds == 0 and wallet.debt == 0:
+            return None
+        PlayerWallet.objects.filter(pk=player_id).update(diamonds=0, debt=0)
+        return _write(
+            player_id=player_id,
+            amount=-wallet.diamonds,
+            debt_change=-wallet.debt,
+            reason=Reason.ERASURE,
+            reference="erasure",
+            dedupe_key="erasure",
+            operator_id=None,
+            note="",
+        )
+
+
 def balance(*, player_id: int) -> Balance:
     """The player's diamonds and debt (0 and 0 before the first movement)."""
     found = PlayerWallet.objects.filter(player_id=player_id).values_list("diamonds", "debt").first()

@@ -17,7 +17,9 @@ def reconcile() -> list[ReconciliationIssue]:
     """Compare balances and debts with their ledgers; record each mismatch not already open."""
     sums = {
         row["player_id"]: row
-        for row in DiamondTransaction.objects.values("player_id").annotate(total=Sum("amount"), debt=Sum("debt_change"))
+        for row in DiamondTransaction.objects.filter(player__isnull=False)  # erased accounts: de-linked, no wallet
+        .values("player_id")
+        .annotate(total=Sum("amount"), debt=Sum("debt_change"))
     }
     wallets = {
         pid: (diamonds, debt)

@@ -82,6 +82,9 @@ def refund_store_transaction(*, store: str, transaction_id: str, reason: str) ->
     row = ProcessedTransaction.objects.filter(store=store, transaction_id=transaction_id).first()
     if row is None:
         return False
+    if row.player_id is None:  # the account was erased: no diamonds left to take back; the refund is recorded
+        ProcessedTransaction.objects.filter(pk=row.pk, refunded_at__isnull=True).update(refunded_at=timezone.now())
+        return False
     with transaction.atomic():
         done = ledger.diamonds_clawback(
             player_id=row.player_id,
