@@ -23,7 +23,12 @@ def export_data(ctx: Context, params: NoParams) -> dict[str, Any]:
     return exports.describe(export)
 
 
-@verb("request_account_deletion", DeletionParams, during_grace=True, replies_before_close=True)
+@verb(
+    "request_account_deletion",
+    DeletionParams,
+    during_grace=True,
+    closes_after_reply="This account is scheduled for deletion; sign in again to cancel.",
+)
 def request_account_deletion(ctx: Context, params: DeletionParams) -> dict[str, Any]:
     done = deletion.request(player_id=ctx.player_id, reason=params.reason or "")
     return {

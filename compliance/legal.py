@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 CACHE_CONTROL = "public, max-age=3600"
 
@@ -63,16 +63,16 @@ def _page(request: HttpRequest, template: str, page: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return _page(request, "legal/privacy.html", "privacy")
 
 
-@require_GET
+@require_safe
 def terms(request: HttpRequest) -> HttpResponse:
     return _page(request, "legal/terms.html", "terms")
 
 
-@require_GET
+@require_safe
 def support(request: HttpRequest) -> HttpResponse:
     return _page(request, "legal/support.html", "support")

@@ -47,7 +47,7 @@ class Verb:
     module: str = ""  # where the handler lives (the generated docs name its app)
     during_grace: bool = False  # allowed to an account waiting for deletion (docs/privacy.md)
     ends_grace: bool = False  # its success ends the socket's grace restrictions (the deletion was cancelled)
-    replies_before_close: bool = False  # it closes its own socket (a deletion): the reply goes out first
+    closes_after_reply: str = ""  # its success ends the account's sign-ins: the socket closes (4003, this reason)
 
     def __post_init__(self) -> None:
         if self.blank is None and not self.model.model_fields:
@@ -65,7 +65,7 @@ def verb(
     moves_diamonds: bool = False,
     during_grace: bool = False,
     ends_grace: bool = False,
-    replies_before_close: bool = False,
+    closes_after_reply: str = "",
 ) -> Callable:
     """Register a handler `fn(ctx, params) -> data`.
 
@@ -74,8 +74,10 @@ def verb(
     `moves_diamonds=True`: the socket's sign-in is checked against the database before each call,
     so a ban or logout whose close push was lost (Redis down) still stops it.
     `during_grace=True`: a socket of an account waiting for deletion may call it (others answer `forbidden`);
-    `ends_grace=True`: its success lifts that restriction from the socket. `replies_before_close=True`: a close
-    of this socket pushed while it runs waits for its reply (it closes its own socket, as a deletion does).
+    `ends_grace=True`: its success lifts that restriction from the socket.
+    `closes_after_reply="reason"`: its success ends the account's sign-ins (a deletion): the reply goes out,
+    then this socket closes with 4003 by itself, so a close push lost with Redis down does not leave it open;
+    a close pushed while it runs waits for the reply.
     """
 
     def register(fn: Callable) -> Callable:
@@ -91,7 +93,7 @@ def verb(
             module=fn.__module__,
             during_grace=during_grace or ends_grace,
             ends_grace=ends_grace,
-            replies_before_close=replies_before_close,
+            closes_after_reply=closes_after_reply,
         )
         return fn
 

@@ -36,6 +36,9 @@ class GameSession:
     def ended_sessions(self, *, sessions: list[tuple[int, int | None]]) -> set[tuple[int, int | None]]:
         return live.ended_sessions(sessions=sessions)
 
+    def deletion_pending(self, player_id: int) -> bool:
+        return live.deletion_grace(player_id=player_id) is not None
+
 
 class PlayConsumer(LiveConsumer):
     session = GameSession()

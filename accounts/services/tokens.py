@@ -25,7 +25,8 @@ def issue_token(*, player_id: int) -> str:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
-        Player.objects.select_for_update().filter(pk=player_id).values_list("pk", flat=True).get()
+        if not Player.objects.select_for_update().filter(pk=player_id).values_list("pk", flat=True).first():
+            raise GameError("unauthenticated", "This account has been deleted.")  # erased a moment ago
         AuthToken.objects.create(
             player_id=player_id,
             key_hash=token_hash(token),

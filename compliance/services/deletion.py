@@ -87,7 +87,7 @@ def due(*, now: datetime | None = None) -> list[int]:
         Player.objects.filter(deletion_requested_at__isnull=False, permanent_deletion_at__lte=now)
         .order_by("permanent_deletion_at", "pk")
         .values_list("pk", flat=True)
-    )
+    )  # a forced erasure killed midway is among them: it moved its account's deletion time to its start
 
 
 def run_due(*, now: datetime | None = None) -> dict[str, Any]:
@@ -127,6 +127,9 @@ def _begin(player_id: int, *, force: bool, reason: str | None, now: datetime) ->
                 requested_at=player.deletion_requested_at,
                 grace_ends_at=player.permanent_deletion_at or now,
             )
+        if player.permanent_deletion_at is None or player.permanent_deletion_at > now:  # forced: from now on the
+            # account signs in no more, and the daily job resumes this erasure if it is killed
+            Player.objects.filter(pk=player_id).update(permanent_deletion_at=now)
         log.status = DeletionLog.Status.RUNNING
         log.started_at = log.started_at or now
         log.erasure_key = log.erasure_key or secrets.token_hex(16)
@@ -207,6 +210,7 @@ def erase(
         DeletionLog.objects.filter(pk=log.pk).update(
             status=DeletionLog.Status.DONE, completed_at=timezone.now(), erasure_key="", player=None
         )
+        close_player_sockets(player_id, reason="This account has been deleted.")  # one that slipped in meanwhile
     return str(log.receipt_id)
 
 

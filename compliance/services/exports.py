@@ -118,7 +118,8 @@ def prepare(*, export_id: int, now: datetime | None = None) -> str:
         )
         if not done:  # another run finished it first
             return "nothing to do"
-        export.refresh_from_db()
+    export.refresh_from_db()
+    try:  # after the commit: Redis down loses the push, never the export (`export_data` answers its url)
         notify.tell(
             player_id=export.player_id,
             kind="export_ready",
@@ -126,6 +127,8 @@ def prepare(*, export_id: int, now: datetime | None = None) -> str:
             data=describe(export),
             now=now,
         )
+    except Exception as exc:
+        report_exception(exc, player_id=export.player_id, where="export-ready push")
     return "ready"
 
 

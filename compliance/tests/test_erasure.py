@@ -14,11 +14,14 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Player
+from accounts.selectors import token_owner
+from accounts.services import signup
 from analytics.services import buffer
 from analytics.services.events import record
 from compliance.models import DeletionLog, Tombstone
 from compliance.services import datamap, deletion, exports
 from compliance.tests.builders import full_player
+from core.errors import GameError
 from core.privacy import Erasure, declare, policies
 from monetization.models import DiamondTransaction, ProcessedTransaction
 from monetization.services import ledger
@@ -130,8 +133,11 @@ def test_an_erasure_killed_midway_completes_when_run_again(monkeypatch):
     log = DeletionLog.objects.get(player_id=built.player_id)
     assert log.status == "running" and log.counts  # some done, some not
     key = log.erasure_key
+    with pytest.raises(GameError, match="deleted"):  # from its start, the account signs in no more
+        signup.sign_in_device(device_id=built.device_id)
+    assert token_owner(built.token) is None
     monkeypatch.setattr(deletion, "_erase_rows", real)
-    deletion.erase(player_id=built.player_id, force=True, batch=2)
+    assert deletion.run_due()["erased"] == 1  # the daily job resumes the killed (forced) erasure
     assert _scan(built.needles()) == []
     assert set(DiamondTransaction.objects.values_list("erased_account", flat=True)) == {key}
     log.refresh_from_db()

@@ -235,3 +235,9 @@ def test_only_get_is_allowed(client, url, method):
     response = getattr(client, method)(url)
     assert response.status_code == 405
     assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize("path", ["/legal/privacy", "/legal/terms", "/support"])
+def test_head_is_answered_like_get(client, path):
+    response = client.head(path)
+    assert response.status_code == 200 and response.content == b""

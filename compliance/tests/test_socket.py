@@ -10,7 +10,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
-from accounts.services import signup
+from accounts.services import grace, signup
 from compliance.models import DataExport, DeletionLog
 from compliance.services import deletion, exports
 from core.testing import asgi_http, run_concurrently
@@ -165,3 +165,36 @@ async def test_bad_parameters_change_nothing(asgi_app, make_player):
     assert await sync_to_async(DeletionLog.objects.count)() == 0
     assert await sync_to_async(DataExport.objects.count)() == 0
     await client.close()
+
+
+async def test_the_requesting_socket_closes_even_when_the_close_push_is_lost(asgi_app, make_player, monkeypatch):
+    """Redis down: the push that closes the account's sockets is lost; the socket that asked closes by itself."""
+    monkeypatch.setattr(grace, "close_player_sockets", lambda *args, **kwargs: None)
+    _, token = await sync_to_async(make_player)()
+    client = await signed_in(asgi_app, token)
+    assert (await client.request("request_account_deletion"))["ok"]
+    assert (await _closed(client))["code"] == 4003
+
+
+async def test_a_socket_restricted_at_sign_in_plays_again_once_another_cancelled(asgi_app, make_player):
+    player, token = await sync_to_async(make_player)("device-gdpr-5")
+    await sync_to_async(deletion.request)(player_id=player.pk)
+    fresh = (await sync_to_async(signup.sign_in_device)(device_id="device-gdpr-5")).token
+    a, b = await signed_in(asgi_app, fresh), await signed_in(asgi_app, fresh)
+    assert (await b.request("get_job_board"))["error"]["code"] == "forbidden"
+    assert (await a.request("cancel_account_deletion"))["ok"]
+    assert (await b.request("get_job_board", rid="r2"))["ok"]
+    await a.close()
+    await b.close()
+
+
+async def test_an_export_is_ready_even_when_its_push_cannot_go(make_player, monkeypatch):
+    player, _ = await sync_to_async(make_player)()
+    export, _ = await sync_to_async(exports.request)(player_id=player.pk)
+
+    def redis_down(**kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(exports.notify, "tell", redis_down)
+    assert await sync_to_async(exports.prepare)(export_id=export.pk) == "ready"
+    assert (await sync_to_async(exports.request)(player_id=player.pk))[0].status == "ready"

@@ -39,6 +39,7 @@ from core.ws.watch import watch
 
 logger = logging.getLogger("baolife.ws")
 CLOSE_SOCKET_LIMIT = 4008
+CLOSE_SESSION_ENDED = 4003
 GRACE_MESSAGE = "This account is scheduled for deletion: cancel_account_deletion to play again."
 
 
@@ -258,7 +259,7 @@ class LiveConsumer:
             tools.record(seconds)
 
     async def _on_frame(self, text: str | None, data: bytes | None) -> None:
-        """Answer one frame. A close pushed while a verb marked `replies_before_close` runs (the deletion it asked
+        """Answer one frame. A close pushed while a verb marked `closes_after_reply` runs (the deletion it asked
         for) waits for its reply: the client learns what its request did, then the socket closes. Any other
         close (a ban mid-frame) is at once, and nothing follows it."""
         try:
@@ -303,9 +304,12 @@ class LiveConsumer:
             await self._error(verb_name, rid, error_payload("unknown_type", f"No verb {verb_name!r}."))
             return
         if self.pending_deletion and not verb.during_grace:
-            await self._error(verb_name, rid, error_payload("forbidden", GRACE_MESSAGE, pending_deletion=True))
-            return
-        self.defer_close = verb.replies_before_close
+            # cancelled on another socket meanwhile? (a database read, only on this rare path)
+            self.pending_deletion = await database_sync_to_async(self.session.deletion_pending)(self.ctx.player_id)
+            if self.pending_deletion:
+                await self._error(verb_name, rid, error_payload("forbidden", GRACE_MESSAGE, pending_deletion=True))
+                return
+        self.defer_close = bool(verb.closes_after_reply)
         tools = _INSTRUMENTS.get(verb_name) or _instruments(verb_name)
         started = perf_counter()
         try:
@@ -332,6 +336,8 @@ class LiveConsumer:
             self.pending_deletion = False
         await self._reply(frames.reply_frame(verb_name, rid, result))
         tools.ok()
+        if verb.closes_after_reply and self.close_after is None:
+            self.close_after = (CLOSE_SESSION_ENDED, verb.closes_after_reply)
 
     async def _answer_failure(self, verb: str, rid: Any, exc: Exception, *, player_id: int | None) -> None:
         """The one answer to a request that failed: a refusal (closing the socket when it says so),

@@ -43,3 +43,6 @@ class Session(Protocol):
 
     def ended_sessions(self, *, sessions: list[tuple[int, int | None]]) -> set[tuple[int, int | None]]:
         """Of these (player id, token id) sign-ins, the ones that have ended (for the heartbeat)."""
+
+    def deletion_pending(self, player_id: int) -> bool:
+        """Whether the account still waits for deletion (a socket restricted at sign-in asks again)."""

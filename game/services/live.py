@@ -19,6 +19,7 @@ logger = logging.getLogger("baolife.game")
 
 __all__ = [
     "arrive",
+    "deletion_grace",
     "ended_sessions",
     "offline_delivered",
     "offline_pushes",
