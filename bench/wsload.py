@@ -533,6 +533,52 @@ def throwaway_database(mysql: bool, tmp: Path) -> Iterator[dict[str, str]]:
         conn.close()
 
 
+@contextlib.contextmanager
+def own_redis() -> Iterator[str]:
+    """A Redis of this run on a spare port (no persistence), stopped afterwards: the production mode's channel
+    layer, cache and shared buckets, not shared with anything else on the machine."""
+    port = free_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop(proc)
+
+
+def mariadb_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 3306), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def production_env(tmp: Path) -> Iterator[tuple[dict[str, str], str]]:
+    """The production wiring: its own Redis, and MariaDB when it runs here (a throwaway database, dropped
+    afterwards), else SQLite. Yields (the server's environment, a note saying which). Migrated."""
+    with own_redis() as redis_url:
+        if not mariadb_reachable():
+            env = game_env(tmp, redis_url=redis_url)
+            migrate(env)
+            yield env, f"production: SQLite (no MariaDB on :3306) + Redis {redis_url}"
+            return
+        previous = os.environ.get("BENCH_REDIS_URL")
+        os.environ["BENCH_REDIS_URL"] = redis_url
+        try:
+            with throwaway_database(True, tmp) as env:
+                yield env, f"production: MariaDB + Redis {redis_url}"
+        finally:
+            if previous is None:
+                os.environ.pop("BENCH_REDIS_URL", None)
+            else:
+                os.environ["BENCH_REDIS_URL"] = previous
+
+
 def start_game(server: str, env: dict[str, str], cpus: set[int] | None) -> tuple[subprocess.Popen, int]:
     """Start a game server (a SERVERS name) on a free port, pinned to `cpus`; wait until it answers."""
     port = free_port()

@@ -154,6 +154,9 @@ def limited(key: str, *, capacity: float, rate: float) -> Iterator[None]:
         raise
 
 
+LEASE_MAX = 64
+
+
 class PlayerLease:
     """This process's lease on one player's shared frame bucket."""
 
@@ -167,14 +170,13 @@ class PlayerLease:
         if self.tokens > 0:
             self.tokens -= 1
             return None
-        capacity = settings.WS_RATE_PLAYER_BURST
-        lease = max(1, min(10, int(capacity // 6)))
+        capacity, rate = settings.WS_RATE_PLAYER_BURST, settings.WS_RATE_PLAYER_PER_SECOND
+        # a second of the player's rate at a time (40 at the defaults), at most a third of the burst and
+        # LEASE_MAX: the Redis round trip — on the event loop — is paid once a second of play, not every ten
+        # frames (it was 14 % of a `ping` in production: docs/performance.md)
+        lease = max(1, min(LEASE_MAX, int(capacity // 3), int(rate)))
         got, retry = shared_buckets.take(
-            f"ws:player:{self.player_id}",
-            capacity=capacity,
-            rate=settings.WS_RATE_PLAYER_PER_SECOND,
-            want=lease,
-            fast=True,
+            f"ws:player:{self.player_id}", capacity=capacity, rate=rate, want=lease, fast=True
         )
         if got == 0:
             return retry

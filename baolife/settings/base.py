@@ -109,7 +109,8 @@ REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", default="baolife")
 from baolife.settings.integrations import cache_settings, celery_settings, channel_layers  # noqa: E402
 
 CACHES = cache_settings(REDIS_URL, REDIS_KEY_PREFIX)
-CHANNEL_LAYERS = channel_layers(REDIS_URL, REDIS_KEY_PREFIX)
+CHANNEL_LAYER = env("CHANNEL_LAYER", default="core")  # core | pubsub (channels-redis; docs/performance.md)
+CHANNEL_LAYERS = channel_layers(REDIS_URL, REDIS_KEY_PREFIX, CHANNEL_LAYER)
 globals().update(celery_settings(REDIS_URL))
 # The periodic jobs run in the server process unless Celery beat runs them.
 RUN_JOBS_IN_PROCESS = env.bool("RUN_JOBS_IN_PROCESS", default=not REDIS_URL)

@@ -16,8 +16,16 @@ def cache_settings(redis_url: str, prefix: str = "baolife") -> dict[str, Any]:
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "baolife"}}
 
 
-def channel_layers(redis_url: str, prefix: str = "baolife") -> dict[str, Any]:
-    """channels-redis across processes with REDIS_URL, in-memory in the embedded default."""
+def channel_layers(redis_url: str, prefix: str = "baolife", kind: str = "core") -> dict[str, Any]:
+    """channels-redis across processes with REDIS_URL, in-memory in the embedded default. `kind`: channels-redis'
+    core layer (lists in Redis, capacity and expiry) or its pub/sub layer (docs/performance.md compares them)."""
+    if redis_url and kind == "pubsub":
+        return {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [redis_url], "prefix": f"{prefix}:asgi"},
+            }
+        }
     if redis_url:
         return {
             "default": {

@@ -6,7 +6,7 @@ import tempfile
 os.environ["SENTRY_DSN"] = ""  # before base initialises Sentry: a developer's shell must not make tests report
 
 from baolife.settings.base import *  # noqa: F403
-from baolife.settings.base import DATABASES, REDIS_URL, env
+from baolife.settings.base import CHANNEL_LAYER, DATABASES, REDIS_URL, env
 from baolife.settings.integrations import cache_settings, channel_layers
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; real hashers in production
@@ -28,4 +28,4 @@ else:
 # ... nor each other's Redis keys; a server process started by a test inherits the prefix.
 REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", default=f"test{os.getpid()}")
 CACHES = cache_settings(REDIS_URL, REDIS_KEY_PREFIX)
-CHANNEL_LAYERS = channel_layers(REDIS_URL, REDIS_KEY_PREFIX)
+CHANNEL_LAYERS = channel_layers(REDIS_URL, REDIS_KEY_PREFIX, CHANNEL_LAYER)
