@@ -140,65 +140,70 @@ def expect(proc: subprocess.Popen, word: str) -> None:
         raise RuntimeError(f"load process said {line!r}, expected {word}")
 
 
+def run_all(args: argparse.Namespace, env: dict, said: str, tmp: Path, procs: list) -> tuple:
+    """Accounts, the server, the active sockets, the idle ones, the measured run (see the module's docstring)."""
+    env = {**env, "WS_MAX_SOCKETS_PER_PLAYER": "100"}
+    django_setup(env)
+    print(f"{said}; making {args.sockets} accounts ...", flush=True)
+    started = time.perf_counter()
+    tokens = [token for _, token in sign_in_players(args.sockets, "sock")]
+    tokens_file = tmp / "tokens.json"
+    tokens_file.write_text(json.dumps(tokens))
+    print(f"  {args.sockets} accounts in {time.perf_counter() - started:.0f} s", flush=True)
+    port = free_port()
+    cmd = [part.replace("{port}", str(port)) for part in SERVERS["uvicorn"]] + ["--workers", str(args.workers)]
+    server = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[1], env=env)
+    procs.append(server)
+    wait_http(f"http://127.0.0.1:{port}/health/live", server)
+    time.sleep(2.0)  # every worker up
+    active = spawn("active", args, port, tokens_file, 0, args.active)
+    procs.append(active)
+    expect(active, "READY")
+    active.stdin.write("WARM\n")
+    active.stdin.flush()
+    expect(active, "WARMED")
+    baseline = server_rss(server.pid)
+    idle_count = args.sockets - args.active
+    per = [idle_count // args.loaders + (1 if i < idle_count % args.loaders else 0) for i in range(args.loaders)]
+    first = args.active
+    print(f"opening {idle_count} idle sockets from {args.loaders} processes ...", flush=True)
+    started = time.perf_counter()
+    idle = []
+    for count in per:
+        idle.append(spawn("idle", args, port, tokens_file, first, count))
+        first += count
+    procs += idle
+    for proc in idle:
+        expect(proc, "READY")
+    opened_in = time.perf_counter() - started
+    time.sleep(3.0)  # the sign-ins' work settles (analytics flush, presence)
+    after = server_rss(server.pid)
+    active.stdin.write("GO\n")
+    active.stdin.flush()
+    result = json.loads(active.communicate(timeout=args.duration + 120)[0].strip().splitlines()[-1])
+    held = []
+    for proc in idle:
+        proc.stdin.write("STOP\n")
+        proc.stdin.flush()
+        held.append(json.loads(proc.communicate(timeout=60)[0].strip().splitlines()[-1]))
+    workers = len(server_pids(server.pid)) - 1
+    return result, held, baseline, after, idle_count, opened_in, workers, said
+
+
 def orchestrate(args: argparse.Namespace) -> int:
     warn_if_busy()
     tmp = Path(tempfile.mkdtemp(prefix="baolife-sockets-"))
     procs: list[subprocess.Popen] = []
-    server = None
     try:
         with production_env(tmp) as (env, said):
-            env = {**env, "WS_MAX_SOCKETS_PER_PLAYER": "100"}
-            django_setup(env)
-            print(f"{said}; making {args.sockets} accounts ...", flush=True)
-            started = time.perf_counter()
-            tokens = [token for _, token in sign_in_players(args.sockets, "sock")]
-            tokens_file = tmp / "tokens.json"
-            tokens_file.write_text(json.dumps(tokens))
-            print(f"  {args.sockets} accounts in {time.perf_counter() - started:.0f} s", flush=True)
-            port = free_port()
-            cmd = [part.replace("{port}", str(port)) for part in SERVERS["uvicorn"]] + ["--workers", str(args.workers)]
-            server = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[1], env=env)
-            wait_http(f"http://127.0.0.1:{port}/health/live", server)
-            time.sleep(2.0)  # every worker up
-            active = spawn("active", args, port, tokens_file, 0, args.active)
-            procs.append(active)
-            expect(active, "READY")
-            active.stdin.write("WARM\n")
-            active.stdin.flush()
-            expect(active, "WARMED")
-            baseline = server_rss(server.pid)
-            idle_count = args.sockets - args.active
-            per = [
-                idle_count // args.loaders + (1 if i < idle_count % args.loaders else 0) for i in range(args.loaders)
-            ]
-            first = args.active
-            print(f"opening {idle_count} idle sockets from {args.loaders} processes ...", flush=True)
-            started = time.perf_counter()
-            idle = []
-            for count in per:
-                idle.append(spawn("idle", args, port, tokens_file, first, count))
-                first += count
-            procs += idle
-            for proc in idle:
-                expect(proc, "READY")
-            opened_in = time.perf_counter() - started
-            time.sleep(3.0)  # the sign-ins' work settles (analytics flush, presence)
-            after = server_rss(server.pid)
-            active.stdin.write("GO\n")
-            active.stdin.flush()
-            result = json.loads(active.communicate(timeout=args.duration + 120)[0].strip().splitlines()[-1])
-            held = []
-            for proc in idle:
-                proc.stdin.write("STOP\n")
-                proc.stdin.flush()
-                held.append(json.loads(proc.communicate(timeout=60)[0].strip().splitlines()[-1]))
-            workers = len(server_pids(server.pid)) - 1
+            try:
+                measured = run_all(args, env, said, tmp, procs)
+            finally:  # the load first, then the server, before the database and Redis go
+                for proc in reversed(procs):
+                    stop(proc)
     finally:
-        for proc in procs:
-            stop(proc)
-        if server is not None:
-            stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
+    result, held, baseline, after, idle_count, opened_in, workers, said = measured
     summary = latency_summary(result["latencies"])
     per_socket = (after - baseline) / max(1, idle_count)
     still_open = sum(h["open"] for h in held)

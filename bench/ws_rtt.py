@@ -304,7 +304,7 @@ def orchestrate(args: argparse.Namespace) -> int:
                 where = tmp / mode
                 where.mkdir()
                 if mode.startswith("production"):
-                    env, said = stack.enter_context(production_env(where))
+                    env, said = stack.enter_context(production_env(where, mode))
                     env = {**env, "CHANNEL_LAYER": "pubsub" if mode == "production-pubsub" else "core"}
                     notes.append(said)
                 else:

@@ -558,7 +558,7 @@ def mariadb_reachable() -> bool:
 
 
 @contextlib.contextmanager
-def production_env(tmp: Path) -> Iterator[tuple[dict[str, str], str]]:
+def production_env(tmp: Path, name: str = "production") -> Iterator[tuple[dict[str, str], str]]:
     """The production wiring: its own Redis, and MariaDB when it runs here (a throwaway database, dropped
     afterwards), else SQLite. Yields (the server's environment, a note saying which). Migrated."""
     with own_redis() as redis_url:
@@ -567,16 +567,19 @@ def production_env(tmp: Path) -> Iterator[tuple[dict[str, str], str]]:
             migrate(env)
             yield env, f"production: SQLite (no MariaDB on :3306) + Redis {redis_url}"
             return
-        previous = os.environ.get("BENCH_REDIS_URL")
+        saved = {key: os.environ.get(key) for key in ("BENCH_REDIS_URL", "BENCH_MYSQL_URL")}
         os.environ["BENCH_REDIS_URL"] = redis_url
+        suffix = name.replace("-", "_")  # one database per wiring of the run
+        os.environ["BENCH_MYSQL_URL"] = f"mysql://root@127.0.0.1:3306/baolife_bench_{os.getpid()}_{suffix}"
         try:
             with throwaway_database(True, tmp) as env:
-                yield env, f"production: MariaDB + Redis {redis_url}"
+                yield env, f"{name}: MariaDB + Redis {redis_url}"
         finally:
-            if previous is None:
-                os.environ.pop("BENCH_REDIS_URL", None)
-            else:
-                os.environ["BENCH_REDIS_URL"] = previous
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 def start_game(server: str, env: dict[str, str], cpus: set[int] | None) -> tuple[subprocess.Popen, int]:
