@@ -8,7 +8,7 @@ def cache_settings(redis_url: str, prefix: str = "baolife") -> dict[str, Any]:
     if redis_url:
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "core.cache.SharedPoolRedisCache",  # one pool per process, not per task
                 "LOCATION": redis_url,
                 "KEY_PREFIX": prefix,
             }

@@ -33,7 +33,7 @@ LOGGING = logging_config(json_logs=env.bool("LOG_JSON", default=True), level=LOG
 # --- Connections fail fast, so a dead dependency shows in /health/ready instead of hanging it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+if CACHES["default"]["BACKEND"] == "core.cache.SharedPoolRedisCache":
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 2, "socket_timeout": 2})
 
 # Celery beat keeps its schedule state in a file; the code directory is read-only to the app user.

@@ -82,7 +82,7 @@ def test_production_with_mysql_uses_utf8mb4_strict_mode_and_redis() -> None:
     assert (db["TEST"]["CHARSET"], db["TEST"]["COLLATION"]) == ("utf8mb4", "utf8mb4_unicode_ci")
     assert got["debug"] is False
     assert got["hosts"] == ["play.baolife.example"]
-    assert got["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert got["cache"]["BACKEND"] == "core.cache.SharedPoolRedisCache"  # one pool per process (core/cache.py)
     assert got["cache"]["OPTIONS"] == {"socket_connect_timeout": 2, "socket_timeout": 2}
     assert got["layer"] == "channels_redis.core.RedisChannelLayer"
 
