@@ -140,15 +140,12 @@ def _begin(player_id: int, *, force: bool, reason: str | None, now: datetime) ->
     return log
 
 
-def _add_counts(log_id: int, label: str, kind: str, count: int) -> None:
-    """Add to the log's counts inside the batch's transaction (the log row is locked by the batch)."""
-    if not count:
-        return
-    log = DeletionLog.objects.get(pk=log_id)
-    entry = log.counts.get(label, {})
-    entry[kind] = entry.get(kind, 0) + count
-    log.counts[label] = entry
-    DeletionLog.objects.filter(pk=log_id).update(counts=log.counts)
+def _add_counts(counts: dict[str, dict[str, int]], per_model: dict[str, int], kind: str) -> None:
+    """Add a batch's rows, per model, to the log's counts (read under the batch's lock, written with it)."""
+    for label, count in per_model.items():
+        if count:
+            entry = counts.setdefault(label, {})
+            entry[kind] = entry.get(kind, 0) + count
 
 
 def _unlink_values(policy: DataPolicy, key: str) -> dict[str, Any]:
@@ -159,19 +156,19 @@ def _erase_rows(policy: DataPolicy, subject: Subject, log: DeletionLog, batch: i
     """One model's rows of the player, a batch per transaction, until none is left."""
     while True:
         with repeatable_read():
-            DeletionLog.objects.select_for_update().filter(pk=log.pk).values_list("pk", flat=True).get()
+            # the log's row locked: one runner per account at a time, and its counts exact across a kill
+            counts = DeletionLog.objects.select_for_update().values_list("counts", flat=True).get(pk=log.pk)
             ids = list(policy.rows(subject).order_by().values_list("pk", flat=True)[:batch])
             if not ids:
                 return
             rows = policy.model._base_manager.filter(pk__in=ids)
             if policy.erasure == Erasure.DELETE and policy.raw_delete:
-                _add_counts(log.pk, policy.label, "deleted", rows._raw_delete(rows.db))
+                _add_counts(counts, {policy.label: rows._raw_delete(rows.db)}, "deleted")
             elif policy.erasure == Erasure.DELETE:
-                _, per_model = rows.delete()
-                for label, count in per_model.items():
-                    _add_counts(log.pk, label, "deleted", count)
+                _add_counts(counts, rows.delete()[1], "deleted")
             else:
-                _add_counts(log.pk, policy.label, "unlinked", rows.update(**_unlink_values(policy, log.erasure_key)))
+                _add_counts(counts, {policy.label: rows.update(**_unlink_values(policy, log.erasure_key))}, "unlinked")
+            DeletionLog.objects.filter(pk=log.pk).update(counts=counts)
         if len(ids) < batch:
             return
 

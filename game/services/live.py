@@ -1,6 +1,7 @@
 """What the live socket needs from the game: who is signing in, and what they get on arrival."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -34,8 +35,8 @@ __all__ = [
 CLOSE_TOO_MANY_SOCKETS = 4008
 
 
-def arrive(player_id: int) -> Character:
-    """A socket signed in: the player counts as online (within the socket cap), then the life catches up."""
+def _counted(player_id: int, then: Callable[[], Character]) -> Character:
+    """The socket counts as online (within the socket cap), then `then()`; its count is given back if that fails."""
     if not presence.socket_opened(player_id):
         raise ClosesSocket(
             "forbidden",
@@ -43,21 +44,20 @@ def arrive(player_id: int) -> Character:
             close_code=CLOSE_TOO_MANY_SOCKETS,
         )
     try:
-        return life.arrive(player_id=player_id)
+        return then()
     except BaseException:
         presence.socket_closed(player_id)
         raise
 
 
+def arrive(player_id: int) -> Character:
+    """A socket signed in: the player counts as online (within the socket cap), then the life catches up."""
+    return _counted(player_id, lambda: life.arrive(player_id=player_id))
+
+
 def stay(player_id: int) -> Character:
     """A socket of an account waiting for deletion signed in: counted online, its life left paused."""
-    if not presence.socket_opened(player_id):
-        raise ClosesSocket(
-            "forbidden",
-            "Too many open sockets for this account; close one first.",
-            close_code=CLOSE_TOO_MANY_SOCKETS,
-        )
-    return life.current_character(player_id=player_id, lock=False)
+    return _counted(player_id, lambda: life.current_character(player_id=player_id, lock=False))
 
 
 def sign_in(player_id: int, token_id: int | None = None, *, paused: bool = False) -> Character:
