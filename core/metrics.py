@@ -109,6 +109,12 @@ class _Metrics:
         self.open_sockets = Gauge(
             "baolife_ws_open_sockets", "Open WebSockets", multiprocess_mode="livesum", registry=None
         )
+        self.sockets_dropped = Counter(
+            "baolife_ws_sockets_dropped",
+            "Sockets dropped for not reading (slow_client: outbox full; stalled: a send waited too long)",
+            ["reason"],
+            registry=None,
+        )
         self.tick = Histogram(
             "baolife_tick_seconds",
             "Duration of a game tick",
@@ -204,6 +210,10 @@ def socket_opened() -> None:
 
 def socket_closed() -> None:
     _metrics().open_sockets.dec()
+
+
+def socket_dropped(reason: str) -> None:
+    _metrics().sockets_dropped.labels(reason).inc()
 
 
 def tick_seconds(seconds: float) -> None:

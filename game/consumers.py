@@ -36,6 +36,9 @@ class GameSession:
     def ended_sessions(self, *, sessions: list[tuple[int, int | None]]) -> set[tuple[int, int | None]]:
         return live.ended_sessions(sessions=sessions)
 
+    def keep_undelivered(self, player_id: int, pushes: list[dict[str, Any]]) -> None:
+        live.keep_undelivered(player_id, pushes)
+
     def deletion_pending(self, player_id: int) -> bool:
         return live.deletion_grace(player_id=player_id) is not None
 

@@ -190,6 +190,10 @@ WS_MAX_UNAUTHENTICATED_PER_IP = env.int("WS_MAX_UNAUTHENTICATED_PER_IP", default
 WS_HEARTBEAT_SECONDS = env.float("WS_HEARTBEAT_SECONDS", default=30.0)
 WS_PUSH_BATCH_SIZE = 10
 WS_PUSH_BATCH_DELAY_SECONDS = 0.1
+# A client that stops reading: dropped once this many pushes wait for it, or a send has waited this long
+# (docs/protocol.md, "Close codes"; docs/performance.md, "Pushes at scale").
+WS_OUTBOX_LIMIT = env.int("WS_OUTBOX_LIMIT", default=1000)
+WS_SEND_STALL_SECONDS = env.float("WS_SEND_STALL_SECONDS", default=30.0)
 
 # --- Health: /health/ready's answer is shared for this long; "status" hides the figures from the public.
 HEALTH_CACHE_SECONDS = env.float("HEALTH_CACHE_SECONDS", default=2.0)

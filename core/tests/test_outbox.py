@@ -1,4 +1,5 @@
-"""The socket's push batching on its own (core/ws/outbox.py)."""
+"""The socket's push batching on its own (core/ws/outbox.py): batches, holding, and the bound on a client
+that does not read."""
 
 import asyncio
 
@@ -9,21 +10,42 @@ from core.ws.outbox import Outbox
 pytestmark = pytest.mark.asyncio
 
 
-def outbox(sent: list[list[dict]], tasks: set, size: int = 3, delay: float = 0.05) -> Outbox:
+def outbox(
+    sent: list[list[dict]],
+    tasks: set,
+    size: int = 3,
+    delay: float = 0.05,
+    *,
+    limit: int = 1000,
+    gate: asyncio.Event | None = None,
+    lost: list | None = None,
+) -> Outbox:
     async def send_batch(messages: list[dict]) -> None:
+        if gate is not None:
+            await gate.wait()  # a client that does not read: the server's send waits
         sent.append(messages)
 
     def spawn(coro) -> None:
         tasks.add(asyncio.get_running_loop().create_task(coro))
 
-    return Outbox(send_batch, size=size, delay=delay, spawn=spawn)
+    return Outbox(
+        send_batch, size=size, delay=delay, spawn=spawn, limit=limit, overflow=None if lost is None else lost.append
+    )
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
 
 
 async def test_a_full_batch_goes_at_once_and_the_rest_after_the_delay():
     sent: list[list[dict]] = []
     box = outbox(sent, set())
-    for i in range(4):
-        await box.push({"n": i})
+    for i in range(3):
+        box.push({"n": i})
+    await settle()
+    box.push({"n": 3})
+    await settle()
     assert sent == [[{"n": 0}, {"n": 1}, {"n": 2}]]
     await asyncio.sleep(0.12)
     assert sent == [[{"n": 0}, {"n": 1}, {"n": 2}], [{"n": 3}]]
@@ -33,12 +55,12 @@ async def test_held_pushes_wait_and_come_back_in_order():
     sent: list[list[dict]] = []
     box = outbox(sent, set())
     box.hold()
-    await box.push({"n": 1})
-    await box.push({"n": 2})
+    box.push({"n": 1})
+    box.push({"n": 2})
     await asyncio.sleep(0.08)
     assert sent == []  # nothing leaves while held
     assert box.release() == [{"n": 1}, {"n": 2}]
-    await box.push({"n": 3})
+    box.push({"n": 3})
     await box.flush()
     assert sent == [[{"n": 3}]]
 
@@ -46,9 +68,65 @@ async def test_held_pushes_wait_and_come_back_in_order():
 async def test_flush_sends_what_waits_and_cancels_the_timer():
     sent: list[list[dict]] = []
     box = outbox(sent, set())
-    await box.push({"n": 1})
+    box.push({"n": 1})
     await box.flush()
     await asyncio.sleep(0.08)
     assert sent == [[{"n": 1}]]  # once, not again when the timer would have fired
     await box.flush()
     assert sent == [[{"n": 1}]]
+
+
+async def test_flush_sends_in_frames_of_the_batch_size():
+    sent: list[list[dict]] = []
+    box = outbox(sent, set(), size=2)
+    box.hold()
+    for i in range(5):
+        box.push({"n": i})
+    box.pending = box.release()
+    await box.flush()
+    assert [len(frame) for frame in sent] == [2, 2, 1]
+    assert [m["n"] for frame in sent for m in frame] == [0, 1, 2, 3, 4]
+
+
+async def test_pushes_never_wait_for_a_blocked_send_and_keep_their_order():
+    sent: list[list[dict]] = []
+    gate = asyncio.Event()
+    box = outbox(sent, set(), gate=gate)
+    for i in range(3):
+        box.push({"n": i})  # a full batch: its send starts and waits for the client
+    await settle()
+    assert box.stalled_for(box.sending_since + 5) == 5
+    for i in range(3, 8):
+        box.push({"n": i})  # returns at once although the send under way still waits
+    assert sent == []
+    gate.set()
+    await asyncio.sleep(0.01)
+    assert [m["n"] for frame in sent for m in frame] == list(range(8))
+    assert box.sending_since is None
+
+
+async def test_over_the_limit_the_outbox_gives_up_once_and_keeps_nothing():
+    sent: list[list[dict]] = []
+    lost: list[list[dict]] = []
+    box = outbox(sent, set(), gate=asyncio.Event(), limit=10, lost=lost)
+    for i in range(3):
+        box.push({"n": i})
+    await settle()  # a full batch: its send starts and waits for the client
+    for i in range(3, 40):
+        box.push({"n": i})
+    assert len(lost) == 1  # called once
+    # the first batch is in the send that waits; what was still waiting is handed over, in order
+    assert [m["n"] for m in lost[0]] == list(range(3, 14))
+    assert box.pending == [] and box.overflowed
+    box.push({"n": 99})
+    assert box.pending == [] and len(lost) == 1
+
+
+async def test_the_bound_counts_held_pushes_too():
+    lost: list[list[dict]] = []
+    box = outbox([], set(), limit=5, lost=lost)
+    box.hold()
+    for i in range(6):
+        box.push({"n": i})
+    assert [m["n"] for m in lost[0]] == list(range(6))
+    assert box.release() == []

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable
-from time import perf_counter
+from time import monotonic, perf_counter
 from typing import Any
 
 import redis
@@ -80,6 +80,15 @@ def _server_send(send: Any) -> Any:
     return send
 
 
+def _transport_of(send: Any) -> Any:
+    """The server's transport behind its `send` (uvicorn's protocol object holds it), or None: dropping a client
+    that does not read cannot wait for a close frame to get through its full buffers."""
+    return getattr(getattr(send, "__self__", None), "transport", None)
+
+
+_KEEPING: set[asyncio.Task] = set()  # pushes of dropped sockets being kept (they outlive the socket's own tasks)
+
+
 def _idle_read_timeout(exc: BaseException) -> bool:
     """redis-py 8 times a read out after 5 s, as long as the layer's own blocking pop waits: on an idle
     socket that is the normal end of a wait, not a failure (an attack run saw it logged every ~10 s).
@@ -128,8 +137,14 @@ class LiveConsumer:
         self.groups: list[str] = []
         self.tasks: set[asyncio.Task] = set()
         self.outbox = Outbox(
-            self._send_batch, size=self.push_batch_size, delay=self.push_batch_delay, spawn=self._spawn
+            self._send_batch,
+            size=self.push_batch_size,
+            delay=self.push_batch_delay,
+            spawn=self._spawn,
+            limit=settings.WS_OUTBOX_LIMIT,
+            overflow=self._outbox_overflowed,
         )
+        self.replying_since: float | None = None  # monotonic start of a reply still waiting for the client
         self.ended = False
         self.address = "unknown"
         self.socket = SocketInfo(key="")
@@ -243,7 +258,13 @@ class LiveConsumer:
     async def _reply(self, payload: dict) -> None:
         if self.closed:  # a close (ban, logout, heartbeat) landed while the frame ran: nothing more goes out
             return
-        await self.send({"type": "websocket.send", "text": frames.encode(payload)})
+        self.replying_since = monotonic()
+        try:
+            await self.send({"type": "websocket.send", "text": frames.encode(payload)})
+        except RuntimeError:  # the server closed it meanwhile (uvicorn's keep-alive timeout): nothing more goes out
+            self.closed = True
+        finally:
+            self.replying_since = None
 
     async def _error(self, verb: str, rid: Any, error: dict) -> None:
         """Every refusal of a frame goes out here, counted under its code."""
@@ -439,6 +460,35 @@ class LiveConsumer:
         if self.layer is not None and self.channel_name and not self.ended:
             await self._join(list(self.groups))
 
+    def stalled_for(self, now: float) -> float:
+        """Seconds a reply or a batch of pushes has waited for this client to read (0: nothing waits)."""
+        since = self.replying_since
+        return max(0.0 if since is None else now - since, self.outbox.stalled_for(now))
+
+    def drop(self, why: str, undelivered: list[dict] | None = None) -> None:
+        """Drop a client that does not read (no close frame: its buffers are full). What it was never sent is
+        handed to the session to keep, as for a player who was away (docs/protocol.md, "Close codes")."""
+        if self.ended:
+            return
+        self.closed = True
+        metrics.socket_dropped(why)
+        player_id = self.ctx.player_id if self.ctx is not None else None
+        logger.warning("dropped a socket of player %s: %s", player_id, why)
+        if player_id is not None and undelivered:
+            task = asyncio.get_running_loop().create_task(
+                database_sync_to_async(self.session.keep_undelivered)(player_id, undelivered)
+            )
+            _KEEPING.add(task)
+            task.add_done_callback(_KEEPING.discard)
+        transport = _transport_of(self.send)
+        if transport is not None:
+            transport.abort()
+        else:  # another server: ask it to close, without waiting here for a client that does not read
+            self._spawn(self.send({"type": "websocket.close", "code": 1008}))
+
+    def _outbox_overflowed(self, lost: list[dict]) -> None:
+        self.drop("slow_client", lost)
+
     async def end_session(self, code: int) -> None:
         """The heartbeat found this socket's sign-in ended (ban, logout) while a close push was lost."""
         await self.close(code, "This sign-in has ended.")
@@ -474,7 +524,10 @@ class LiveConsumer:
                 continue
             failures = 0
             kind = message.get("type")
-            if kind == "push":
+            if kind == "pushes":  # a transaction's pushes to this player, in order (core/pushes.py)
+                for push in message["pushes"]:
+                    await self._push(push)
+            elif kind == "push":  # one push (as older processes send it)
                 await self._push(message["push"])
             elif kind == "close":
                 code, reason = int(message.get("code", 4003)), message.get("reason") or "This sign-in has ended."
@@ -485,7 +538,7 @@ class LiveConsumer:
 
     async def _push(self, push: dict) -> None:
         if not self.closed:
-            await self.outbox.push(push)
+            self.outbox.push(push)
 
     async def _flush(self) -> None:
         if not self.closed:

@@ -1,15 +1,35 @@
-"""A socket's pushes, batched: out when `size` wait, or `delay` seconds after the first, whichever
-comes first (docs/protocol.md, "Pushes: always batched"); held back, in order, while a sign-in
-sends its reply and the offline queue first. No I/O of its own: it calls `send_batch`.
+"""A socket's pushes, batched and bounded: out when `size` wait, or `delay` seconds after the first, whichever
+comes first (docs/protocol.md, "Pushes: always batched"); held back, in order, while a sign-in sends its reply
+and the offline queue first. No I/O of its own: it calls `send_batch`.
+
+Taking a push never waits for the network: the socket's layer loop hands pushes over and goes back to the
+channel layer at once, and one send runs at a time. A client that stops reading blocks that send (the
+server's write buffer is full); pushes then wait here, and once more than `limit` wait the outbox calls
+`overflow` (the consumer drops the connection) instead of growing without bound (docs/performance.md,
+"Pushes at scale").
 """
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from time import monotonic
 from typing import Any
 
 
 class Outbox:
-    __slots__ = ("delay", "held", "pending", "send_batch", "size", "spawn", "timer")
+    __slots__ = (
+        "delay",
+        "held",
+        "limit",
+        "lock",
+        "overflow",
+        "overflowed",
+        "pending",
+        "send_batch",
+        "sending_since",
+        "size",
+        "spawn",
+        "timer",
+    )
 
     def __init__(
         self,
@@ -18,14 +38,21 @@ class Outbox:
         size: int,
         delay: float,
         spawn: Callable[[Any], None],
+        limit: int = 1000,
+        overflow: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> None:
         self.send_batch = send_batch
         self.size = size
         self.delay = delay
         self.spawn = spawn  # runs a coroutine as the socket's own task (cancelled with the socket)
+        self.limit = limit
+        self.overflow = overflow  # given the pushes that will never be sent, once
+        self.overflowed = False
         self.pending: list[dict[str, Any]] = []
         self.held: list[dict[str, Any]] | None = None
         self.timer: asyncio.TimerHandle | None = None
+        self.lock = asyncio.Lock()  # one send at a time: batches keep their order
+        self.sending_since: float | None = None  # monotonic start of the send under way, if any
 
     def hold(self) -> None:
         """Keep new pushes back (a sign-in is under way: its reply and the kept pushes go first)."""
@@ -36,21 +63,52 @@ class Outbox:
         held, self.held = self.held or [], None
         return held
 
-    async def push(self, push: dict[str, Any]) -> None:
-        if self.held is not None:
-            self.held.append(push)
+    def push(self, push: dict[str, Any]) -> None:
+        """Take a push; never waits. Over `limit` waiting, the outbox gives up (`overflow`) and keeps nothing."""
+        if self.overflowed:
             return
-        self.pending.append(push)
+        waiting = self.pending if self.held is None else self.held
+        waiting.append(push)
+        if len(self.pending) + len(self.held or ()) > self.limit:
+            self._give_up()
+            return
+        if self.held is not None:
+            return
         if len(self.pending) >= self.size:
-            await self.flush()
-        elif self.timer is None:
-            self.timer = asyncio.get_running_loop().call_later(self.delay, lambda: self.spawn(self.flush()))
+            if not self.lock.locked():  # else the send under way takes them when it is done
+                self.cancel()
+                self.spawn(self.flush())
+        elif self.timer is None and not self.lock.locked():
+            self.timer = asyncio.get_running_loop().call_later(self.delay, self._due)
+
+    def _due(self) -> None:
+        self.timer = None
+        self.spawn(self.flush())
+
+    def _give_up(self) -> None:
+        self.overflowed = True
+        self.cancel()
+        lost = self.pending + (self.held or [])
+        self.pending, self.held = [], None if self.held is None else []
+        if self.overflow is not None:
+            self.overflow(lost)
 
     async def flush(self) -> None:
+        """Send everything waiting, `size` pushes per frame, after any send under way."""
         self.cancel()
-        if self.pending:
-            messages, self.pending = self.pending, []
-            await self.send_batch(messages)
+        async with self.lock:
+            while self.pending and not self.overflowed:
+                messages, self.pending = self.pending[: self.size], self.pending[self.size :]
+                self.sending_since = monotonic()
+                try:
+                    await self.send_batch(messages)
+                finally:
+                    self.sending_since = None
+
+    def stalled_for(self, now: float) -> float:
+        """Seconds the send under way has waited for the client (0 when none waits)."""
+        since = self.sending_since
+        return 0.0 if since is None else now - since
 
     def cancel(self) -> None:
         if self.timer is not None:

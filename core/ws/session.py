@@ -44,5 +44,8 @@ class Session(Protocol):
     def ended_sessions(self, *, sessions: list[tuple[int, int | None]]) -> set[tuple[int, int | None]]:
         """Of these (player id, token id) sign-ins, the ones that have ended (for the heartbeat)."""
 
+    def keep_undelivered(self, player_id: int, pushes: list[dict[str, Any]]) -> None:
+        """A socket was dropped for not reading: these pushes never reached it (kept, or not, as the app says)."""
+
     def deletion_pending(self, player_id: int) -> bool:
         """Whether the account still waits for deletion (a socket restricted at sign-in asks again)."""

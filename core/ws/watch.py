@@ -5,6 +5,8 @@ restarts, the layer forgets every group and a close sent while it was down is lo
 beat, for all sockets of the process at once:
 - sign-ins that ended (banned player, revoked or expired token) are found in two queries and
   their sockets closed with 4003;
+- a socket whose reply or pushes have waited WS_SEND_STALL_SECONDS for a client that does not read is
+  dropped (the outbox drops it sooner once WS_OUTBOX_LIMIT pushes wait);
 - if Redis came back empty, every socket joins its groups again;
 - the socket count and presence are re-published.
 The loop runs on the event loop of the sockets, from the first socket on; no lifespan needed.
@@ -14,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import weakref
+from time import monotonic
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -55,6 +58,11 @@ class SocketWatch:
     async def beat(self) -> None:
         """One round; each step on its own, so a dependency down skips its step, not the others."""
         consumers = [c for c in list(self.sockets) if not c.closed]
+        now, stall = monotonic(), settings.WS_SEND_STALL_SECONDS
+        for consumer in consumers:
+            if consumer.stalled_for(now) > stall:
+                consumer.drop("stalled")
+        consumers = [c for c in consumers if not c.closed]
         signed = [c for c in consumers if c.ctx is not None]
         if signed:
             by_session: dict[Any, list[Any]] = {}

@@ -6,6 +6,7 @@ from typing import Any
 
 import redis
 from django.db import DatabaseError
+from django.utils import timezone
 
 from accounts.selectors import deletion_grace, ended_sessions, require_live_session, session_player_id, token_owner
 from analytics.services import sessions
@@ -88,6 +89,14 @@ def offline_pushes(player_id: int) -> tuple[list[dict[str, Any]], list[int]]:
 def offline_delivered(player_id: int, ids: list[int]) -> None:
     """The socket sent them: they leave the queue."""
     offline.delivered(player_id=player_id, ids=ids)
+
+
+def keep_undelivered(player_id: int, pushes: list[dict[str, Any]]) -> None:
+    """A socket dropped for not reading never got these: its events wait in the offline queue for the next
+    sign-in (whose reply carries the whole state, so the `u` changes are not kept). Those that came from the
+    queue are still there (not confirmed); another socket of the player may have had them (at least once)."""
+    now = timezone.now()
+    offline.enqueue(player_id=player_id, pushes=[(now, p) for p in pushes if p.get("type") != "u" and "at" not in p])
 
 
 def sign_out(player_id: int, socket: SocketInfo | None = None) -> None:
