@@ -147,6 +147,8 @@ class Conn(asyncio.Protocol):
     # asyncio callbacks
     def connection_made(self, transport: asyncio.Transport) -> None:
         self.transport = transport
+        # the handshake's reply may arrive before `handshake` runs: its waiter exists from here on
+        self.waiter = asyncio.get_running_loop().create_future()
         transport.write(self.request)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -264,7 +266,6 @@ class Conn(asyncio.Protocol):
 
     # setup
     async def handshake(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.waiter = loop.create_future()
         await self.waiter
 
     async def call(self, loop: asyncio.AbstractEventLoop, text: str) -> bytes:

@@ -49,11 +49,21 @@ class SocketWatch:
             await asyncio.sleep(settings.WS_HEARTBEAT_SECONDS)
             if not self.sockets:
                 self.task = None
+                await self._last_beat()
                 return
             try:
                 await self.beat()
             except Exception as exc:
                 report_exception(exc, player_id=None, where="ws:heartbeat")
+
+    async def _last_beat(self) -> None:
+        """The last socket has closed: publish the count (now 0) and presence once more, or the figures of
+        the last beat would stand until they go stale (docs/performance.md, "Soak")."""
+        try:
+            await sync_to_async(connections.heartbeat)()
+            await sync_to_async(presence.refresh_local)()
+        except Exception as exc:
+            logger.warning("heartbeat: last counts not published (%s)", type(exc).__name__)
 
     async def beat(self) -> None:
         """One round; each step on its own, so a dependency down skips its step, not the others."""
