@@ -138,6 +138,7 @@ def role_ticker(args: argparse.Namespace) -> None:
     from django.conf import settings
 
     from core import pushes
+    from game.services import content as content_service
     from game.services import tick
 
     slow = json.loads(args.slow_ids)
@@ -157,6 +158,7 @@ def role_ticker(args: argparse.Namespace) -> None:
             sent[player_id].append((at, n))
 
     pushes._send_all = timed
+    content_service.current()  # a worker that has ticked before holds the content already
     interval = settings.GAME_TICK_SECONDS
     ticks = []
     flood = [(pid, {"type": "flood", "text": FLOOD_TEXT, "n": n}) for n in range(args.flood) for pid in slow]
@@ -194,6 +196,7 @@ def last_json(proc: subprocess.Popen, timeout: float) -> dict:
 def measure_layer(args: argparse.Namespace, env: dict, layer: str, tokens: Path, slow_ids: list[int]) -> dict:
     """One layer: the server, the sockets, the ticks; what arrived against what was sent."""
     env = {**env, "CHANNEL_LAYER": layer, "RUN_JOBS_IN_PROCESS": "false", "WS_MAX_SOCKETS_PER_PLAYER": "100"}
+    env["GAME_TICK_THREADS"] = str(args.tick_threads)
     port = free_port()
     cmd = [part.replace("{port}", str(port)) for part in SERVERS["uvicorn"]] + ["--workers", str(args.workers)]
     procs: list[subprocess.Popen] = []
@@ -315,7 +318,10 @@ def orchestrate(args: argparse.Namespace) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
-    print(f"{args.players} players connected, {args.ticks} ticks every {interval:g} s, {args.workers} server processes")
+    print(
+        f"{args.players} players connected, {args.ticks} ticks every {interval:g} s on {args.tick_threads} thread(s), "
+        f"{args.workers} server processes"
+    )
     for s in summaries:
         t, h = s["tick"], s["handoff"]
         print(f"  layer {s['layer']}:")
@@ -351,6 +357,7 @@ def main() -> None:
     parser.add_argument("--loaders", type=int, default=4, help="processes holding the players' sockets")
     parser.add_argument("--slow", type=int, default=10, help="extra sockets that stop reading")
     parser.add_argument("--flood", type=int, default=3000, help="pushes sent to each slow socket's player")
+    parser.add_argument("--tick-threads", type=int, default=2, help="GAME_TICK_THREADS of the ticker")
     parser.add_argument("--profile", help="py-spy the ticker into PROFILE.<layer> (collapsed stacks)")
     parser.add_argument("--role", choices=["orchestrate", "loader", "ticker"], default="orchestrate")
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)

@@ -217,6 +217,8 @@ init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEA
 # Game seconds per real second: 360 means one game year (360 game days) per real day.
 GAME_SECONDS_PER_REAL_SECOND = env.float("GAME_SECONDS_PER_REAL_SECOND", default=360.0)
 GAME_TICK_SECONDS = env.float("GAME_TICK_SECONDS", default=10.0)
+# Threads one tick spreads its chunks of lives over, on MySQL/MariaDB (SQLite: always one).
+GAME_TICK_THREADS = env.int("GAME_TICK_THREADS", default=2)
 GAME_OFFLINE_LIFE_DAYS = env.int("GAME_OFFLINE_LIFE_DAYS", default=7)
 GAME_OFFLINE_QUEUE_MAX = env.int("GAME_OFFLINE_QUEUE_MAX", default=1000)
 GAME_OFFLINE_QUEUE_DAYS = env.int("GAME_OFFLINE_QUEUE_DAYS", default=7)

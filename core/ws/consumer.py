@@ -435,6 +435,8 @@ class LiveConsumer:
         held = self.outbox.release()
         for push in waiting + held:  # what happened while away, each with its `at`, then what is new
             await self._push(push)
+            if len(self.outbox.pending) >= self.push_batch_size:
+                await self._flush()  # as the client reads: a full queue is not a client that does not read
         await self._flush()
         if kept_ids and not self.closed:  # delivered: only now do they leave the queue
             try:

@@ -3,6 +3,7 @@
 from django.db import models
 
 from accounts.models import Player
+from core.jsonfield import FastJSONField
 from core.models import ContentDocument
 
 
@@ -21,7 +22,7 @@ class Character(models.Model):
     )
     name = models.CharField(max_length=100)
     seed = models.BigIntegerField()
-    state = models.JSONField()
+    state = FastJSONField()  # read and written by every tick: orjson (core/jsonfield.py)
     game_clock = models.BigIntegerField(default=0)
     anchor_real = models.DateTimeField()
     anchor_game = models.BigIntegerField(default=0)
@@ -29,7 +30,7 @@ class Character(models.Model):
     alive = models.BooleanField(default=True)
     age_years = models.PositiveSmallIntegerField(default=0)
     stage = models.CharField(max_length=20, default="baby")
-    summary = models.JSONField(null=True, blank=True)
+    summary = FastJSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -50,7 +51,7 @@ class Person(models.Model):
     age_years = models.SmallIntegerField(default=0)
     affinity = models.FloatField(default=0)
     alive = models.BooleanField(default=True)
-    data = models.JSONField()
+    data = FastJSONField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["character", "person_id"], name="person_unique_in_life")]
@@ -84,7 +85,7 @@ class OfflineEvent(models.Model):
 
     player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="offline_events")
     at = models.DateTimeField()
-    push = models.JSONField()
+    push = FastJSONField()
 
     class Meta:
         indexes = [models.Index(fields=["player", "id"]), models.Index(fields=["at"])]

@@ -56,6 +56,29 @@ async def test_offline_events_are_pushed_oldest_first_after_auth(asgi_app, make_
     await client.close()
 
 
+async def test_a_full_offline_queue_is_delivered_past_the_outbox_bound(asgi_app, make_player, settings):
+    """A week away fills the queue; signing in sends it in batches as the client reads, never counting it
+    against the bound for a client that does not read (which would drop the socket, again and again)."""
+    settings.WS_OUTBOX_LIMIT = 20
+    player, token = await sync_to_async(make_player)()
+    now = timezone.now()
+    pushes = [
+        (now - timedelta(seconds=300 - i), {"type": "messageEvent", "kind": "test", "text": f"e{i}"}) for i in range(95)
+    ]
+    await sync_to_async(offline.enqueue)(player_id=player.pk, pushes=pushes)
+    client = Client(asgi_app)
+    await client.connect()
+    await client.request("auth", rid="a", token=token)
+    texts: list[str] = []
+    while len(texts) < 95:
+        frame = await client.recv_raw()
+        assert frame["type"] == "batch" and len(frame["messages"]) <= settings.WS_PUSH_BATCH_SIZE
+        texts += [m["text"] for m in frame["messages"] if m.get("kind") == "test"]
+    assert texts == [f"e{i}" for i in range(95)]
+    assert (await client.request("ping", rid="p"))["ok"]
+    await client.close()
+
+
 async def test_tick_pushes_changes_to_connected_player(asgi_app, make_player):
     player, token = await sync_to_async(make_player)()
     client = await signed_in(asgi_app, token)
