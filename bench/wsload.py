@@ -446,14 +446,28 @@ def latency_summary(seconds: list[float] | array.array) -> dict:
     }
 
 
-def stop(proc: subprocess.Popen) -> None:
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return children + [d for child in children for d in _descendants(child)]
+
+
+def stop(proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """SIGINT, then SIGKILL after `timeout`; the process's children too (uvicorn's workers would outlive a killed
+    master and keep using a database the bench is about to drop)."""
     if proc.poll() is None:
+        children = _descendants(proc.pid)
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(10)
+            proc.wait(timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def split_cpus(pinned: bool) -> tuple[set[int] | None, set[int] | None, str]:

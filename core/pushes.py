@@ -6,7 +6,6 @@ savepoint, sends nothing. Outside a transaction a message goes at once. A transa
 player travel as one layer message (`{"type": "pushes", "pushes": [...]}`), and many players' side by side.
 """
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,8 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from core.layer_batch import group_send_many, send_in_order
 
 logger = logging.getLogger("baolife.pushes")
 
@@ -24,9 +25,6 @@ def player_group(player_id: int) -> str:
 
 def token_group(token_id: int) -> str:
     return f"token.{token_id}"
-
-
-SEND_CONCURRENCY = 32  # groups handed to the channel layer at once (each a few Redis trips)
 
 
 def coalesced(messages: list[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
@@ -47,31 +45,17 @@ def coalesced(messages: list[tuple[str, dict[str, Any]]]) -> dict[str, list[dict
 
 async def _send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
     """Send, never raise: this runs after commit, so a failure must not turn a done change into an error.
-    Groups go out side by side (SEND_CONCURRENCY at a time: a tick's 5,000 players wait on Redis round trips,
-    not on each other); each group's messages in their order."""
+    Many groups go out together (core/layer_batch.py: one pipeline on the pub/sub layer), each group's messages
+    in their order."""
     layer = get_channel_layer()
     if layer is None:
         return
     plan = coalesced(messages)
     if len(plan) == 1:
         group, queue = next(iter(plan.items()))
-        await _send_group(layer, group, queue)
+        await send_in_order(layer, group, queue)
         return
-    limit = asyncio.Semaphore(SEND_CONCURRENCY)
-
-    async def bounded(group: str, queue: list[dict[str, Any]]) -> None:
-        async with limit:
-            await _send_group(layer, group, queue)
-
-    await asyncio.gather(*(bounded(group, queue) for group, queue in plan.items()))
-
-
-async def _send_group(layer: Any, group: str, queue: list[dict[str, Any]]) -> None:
-    for message in queue:
-        try:
-            await layer.group_send(group, message)
-        except Exception as exc:
-            logger.warning("push to %s lost: %s", group, type(exc).__name__)
+    await group_send_many(layer, plan)
 
 
 @dataclass

@@ -109,7 +109,9 @@ REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", default="baolife")
 from baolife.settings.integrations import cache_settings, celery_settings, channel_layers  # noqa: E402
 
 CACHES = cache_settings(REDIS_URL, REDIS_KEY_PREFIX)
-CHANNEL_LAYER = env("CHANNEL_LAYER", default="core")  # core | pubsub (channels-redis; docs/performance.md)
+# pubsub | core (channels-redis): pub/sub hands a tick's pushes to 5,000 players over in one pipeline; the core
+# layer's capacity is per server process (docs/performance.md, "Pushes at scale").
+CHANNEL_LAYER = env("CHANNEL_LAYER", default="pubsub")
 CHANNEL_LAYERS = channel_layers(REDIS_URL, REDIS_KEY_PREFIX, CHANNEL_LAYER)
 globals().update(celery_settings(REDIS_URL))
 # The periodic jobs run in the server process unless Celery beat runs them.

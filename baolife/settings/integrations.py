@@ -16,9 +16,11 @@ def cache_settings(redis_url: str, prefix: str = "baolife") -> dict[str, Any]:
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "baolife"}}
 
 
-def channel_layers(redis_url: str, prefix: str = "baolife", kind: str = "core") -> dict[str, Any]:
+def channel_layers(redis_url: str, prefix: str = "baolife", kind: str = "pubsub") -> dict[str, Any]:
     """channels-redis across processes with REDIS_URL, in-memory in the embedded default. `kind`: channels-redis'
-    core layer (lists in Redis, capacity and expiry) or its pub/sub layer (docs/performance.md compares them)."""
+    pub/sub layer (the default: messages go straight to the processes that hold the group's sockets, nothing
+    kept in Redis; a slow socket is bounded by its own outbox) or its core layer (lists in Redis with capacity and
+    expiry); docs/performance.md, "Pushes at scale", compares them."""
     if redis_url and kind == "pubsub":
         return {
             "default": {
@@ -30,7 +32,17 @@ def channel_layers(redis_url: str, prefix: str = "baolife", kind: str = "core") 
         return {
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [redis_url], "capacity": 1500, "expiry": 30, "prefix": f"{prefix}:asgi"},
+                # Set on purpose (docs/performance.md, "Pushes at scale"): a socket's channel holds at most
+                # 1,500 messages for at most 30 s (its layer loop never waits on the client: the outbox is
+                # what bounds a slow one); a group member is forgotten after a day unless it joins again
+                # (the heartbeat re-joins every hour, core/ws/watch.py).
+                "CONFIG": {
+                    "hosts": [redis_url],
+                    "capacity": 1500,
+                    "expiry": 30,
+                    "group_expiry": 86400,
+                    "prefix": f"{prefix}:asgi",
+                },
             }
         }
     return {"default": {"BACKEND": "core.ws.memory_layer.SweepingInMemoryChannelLayer"}}

@@ -33,7 +33,8 @@ PRINT_SETTINGS = (
 
 
 def _run(code: str | list[str], **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in REQUIRED and not k.startswith(("DJANGO_", "SENTRY_"))}
+    drop = (*REQUIRED, "CHANNEL_LAYER")
+    clean = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith(("DJANGO_", "SENTRY_"))}
     clean.update({"DJANGO_SETTINGS_MODULE": "baolife.settings.production", **env})
     command = [sys.executable, "-c", code] if isinstance(code, str) else [sys.executable, *code]
     return subprocess.run(command, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
@@ -84,7 +85,23 @@ def test_production_with_mysql_uses_utf8mb4_strict_mode_and_redis() -> None:
     assert got["hosts"] == ["play.baolife.example"]
     assert got["cache"]["BACKEND"] == "core.cache.SharedPoolRedisCache"  # one pool per process (core/cache.py)
     assert got["cache"]["OPTIONS"] == {"socket_connect_timeout": 2, "socket_timeout": 2}
-    assert got["layer"] == "channels_redis.core.RedisChannelLayer"
+    # the pub/sub layer by default: a tick's pushes to 5,000 players in one pipeline (docs/performance.md)
+    assert got["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+
+
+def test_the_core_channel_layer_can_be_chosen_with_its_limits_set() -> None:
+    code = PRINT_SETTINGS.replace(
+        "'layer': s.CHANNEL_LAYERS['default']['BACKEND']", "'layer': s.CHANNEL_LAYERS['default']"
+    )
+    done = _run(code, **PRODUCTION_ENV, CHANNEL_LAYER="core")
+    assert done.returncode == 0, done.stderr
+    layer = json.loads(done.stdout.strip().splitlines()[-1])["layer"]
+    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert {k: layer["CONFIG"][k] for k in ("capacity", "expiry", "group_expiry")} == {
+        "capacity": 1500,
+        "expiry": 30,
+        "group_expiry": 86400,
+    }
 
 
 def test_production_passes_the_deployment_checklist_without_warnings() -> None:

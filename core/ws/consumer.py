@@ -145,6 +145,7 @@ class LiveConsumer:
             overflow=self._outbox_overflowed,
         )
         self.replying_since: float | None = None  # monotonic start of a reply still waiting for the client
+        self.joined_at = 0.0  # monotonic time the socket last joined its groups
         self.ended = False
         self.address = "unknown"
         self.socket = SocketInfo(key="")
@@ -447,6 +448,7 @@ class LiveConsumer:
     async def _join(self, groups: list[str]) -> None:
         """group_add each group; after a Redis restart the layer's pooled connections fail once
         each on first use, so a connection error is tried again (three times in all)."""
+        self.joined_at = monotonic()  # the heartbeat joins again before the layer's group expiry
         for group in groups:
             for attempt in range(3):
                 try:

@@ -7,7 +7,8 @@ beat, for all sockets of the process at once:
   their sockets closed with 4003;
 - a socket whose reply or pushes have waited WS_SEND_STALL_SECONDS for a client that does not read is
   dropped (the outbox drops it sooner once WS_OUTBOX_LIMIT pushes wait);
-- if Redis came back empty, every socket joins its groups again;
+- if Redis came back empty, every socket joins its groups again; a socket that joined more than an hour ago
+  joins again (the layer's group membership expires after a day);
 - the socket count and presence are re-published.
 The loop runs on the event loop of the sockets, from the first socket on; no lifespan needed.
 """
@@ -28,6 +29,7 @@ from core import redis as shared_redis
 from core.reporting import report_exception
 
 logger = logging.getLogger("baolife.ws")
+GROUP_REFRESH_SECONDS = 3600.0  # well inside the layer's group expiry (baolife/settings/integrations.py)
 
 
 class SocketWatch:
@@ -56,6 +58,17 @@ class SocketWatch:
             except Exception as exc:
                 report_exception(exc, player_id=None, where="ws:heartbeat")
 
+    async def _refresh_groups(self, signed: list[Any], now: float) -> None:
+        """The core channel layer forgets a group member after its group expiry (a day): a socket open that
+        long would stop getting pushes. Sockets that joined more than GROUP_REFRESH_SECONDS ago join again."""
+        for consumer in signed:
+            if consumer.groups and now - consumer.joined_at > GROUP_REFRESH_SECONDS:
+                try:
+                    await consumer.rejoin_groups()
+                except Exception as exc:
+                    logger.warning("heartbeat: groups not refreshed (%s)", type(exc).__name__)
+                    return  # the next beat tries again
+
     async def _last_beat(self) -> None:
         """The last socket has closed: publish the count (now 0) and presence once more, or the figures of
         the last beat would stand until they go stale (docs/performance.md, "Soak")."""
@@ -74,6 +87,7 @@ class SocketWatch:
                 consumer.drop("stalled")
         consumers = [c for c in consumers if not c.closed]
         signed = [c for c in consumers if c.ctx is not None]
+        await self._refresh_groups(signed, now)
         if signed:
             by_session: dict[Any, list[Any]] = {}
             for consumer in signed:  # in practice one session (the game's); grouped to ask each once

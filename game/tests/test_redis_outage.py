@@ -16,8 +16,10 @@ import urllib.request
 import pytest
 import redis
 import websockets
-from channels_redis.core import RedisChannelLayer
+from django.conf import settings as django_settings
+from django.utils.module_loading import import_string
 
+from baolife.settings.integrations import channel_layers
 from core.pushes import player_group
 from game.tests.test_server_process import _free_port, running_server
 
@@ -114,7 +116,8 @@ def test_after_a_redis_restart_sockets_get_pushes_and_are_closed_by_bans(server_
     port, prefix = server_on
     status, signed, _ = _post(port, "/api/auth/device", {"device_id": "outage-device-1"})
     assert status == 200
-    layer = RedisChannelLayer(hosts=[own_redis.url], prefix=f"{prefix}:asgi")
+    config = channel_layers(own_redis.url, prefix, django_settings.CHANNEL_LAYER)["default"]
+    layer = import_string(config["BACKEND"])(**config["CONFIG"])  # the layer the server runs on
 
     async def play() -> tuple[list[str], int | None]:
         async with websockets.connect(f"ws://127.0.0.1:{port}/ws/play/") as ws:
