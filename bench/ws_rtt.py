@@ -289,8 +289,8 @@ def orchestrate(args: argparse.Namespace) -> int:
             sys.exit(f"unknown --server {s!r}; one of {', '.join(SERVERS)}")
     modes = [m for m in args.modes.split(",") if m]
     for m in modes:
-        if m not in ("embedded", "production", "production-pubsub"):
-            sys.exit(f"unknown --modes {m!r}; embedded, production, production-pubsub")
+        if m not in ("embedded", "production", "production-core"):
+            sys.exit(f"unknown --modes {m!r}; embedded, production, production-core")
     server_cpus, load_cpus, note = split_cpus(args.pin)
     notes = [note]
     warn_if_busy()
@@ -305,7 +305,7 @@ def orchestrate(args: argparse.Namespace) -> int:
                 where.mkdir()
                 if mode.startswith("production"):
                     env, said = stack.enter_context(production_env(where, mode))
-                    env = {**env, "CHANNEL_LAYER": "pubsub" if mode == "production-pubsub" else "core"}
+                    env = {**env, "CHANNEL_LAYER": "core" if mode == "production-core" else "pubsub"}
                     notes.append(said)
                 else:
                     print(f"migrating a throwaway SQLite database in {where} ...", flush=True)
@@ -364,8 +364,8 @@ def main() -> None:
     parser.add_argument(
         "--modes",
         default="embedded,production",
-        help="embedded (SQLite, in-memory layer), production (its own Redis, channels-redis' core layer; MariaDB "
-        "when it runs here), production-pubsub (the same with channels-redis' pub/sub layer)",
+        help="embedded (SQLite, in-memory layer), production (its own Redis, channels-redis' pub/sub layer, the "
+        "default; MariaDB when it runs here), production-core (the same with channels-redis' core layer)",
     )
     parser.add_argument("--no-echo", action="store_true", help="skip the bare echo baseline")
     parser.add_argument(
