@@ -36,7 +36,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import timedelta
 from pathlib import Path
 
 from sockets import KB, expect, open_many, server_rss
@@ -64,32 +63,14 @@ FLOOD_TEXT = "x" * 2000  # one flood push: ~2 KB on the wire
 def prepare_players(count: int, prefix: str) -> list[tuple[int, str]]:
     """`count` guest accounts with tokens, each with a life aged 25 years whose clock runs from now."""
     from django.utils import timezone
-    from wsload import aged_lives
+    from wsload import aged_lives, character_row
 
     from game.models import Character
 
     players = sign_in_players(count, prefix)
     lives = aged_lives(40, 25)
     now = timezone.now()
-    rows = []
-    for i, (player_id, _) in enumerate(players):
-        state = lives[i % len(lives)]
-        rows.append(
-            Character(
-                player_id=player_id,
-                current_of_id=player_id,
-                name=state["name"],
-                seed=state["seed"],
-                state=state,
-                game_clock=state["clock"],
-                anchor_real=now,
-                anchor_game=state["clock"],
-                alive=True,
-                age_years=state["age"],
-                stage=state["stage"],
-                active_until=now + timedelta(days=7),
-            )
-        )
+    rows = [character_row(pid, lives[i % len(lives)], now) for i, (pid, _) in enumerate(players)]
     Character.objects.bulk_create(rows, batch_size=200)
     return players
 
@@ -353,7 +334,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="server processes behind the one port")
     parser.add_argument("--loaders", type=int, default=4, help="processes holding the players' sockets")
     parser.add_argument("--slow", type=int, default=10, help="extra sockets that stop reading")
-    parser.add_argument("--flood", type=int, default=3000, help="pushes sent to each slow socket's player")
+    parser.add_argument(
+        "--flood",
+        type=int,
+        default=3000,
+        help="2 KB pushes sent to each slow socket's player (more than the kernel's buffers hold: ~6 MB on loopback)",
+    )
     parser.add_argument("--tick-threads", type=int, default=2, help="GAME_TICK_THREADS of the ticker")
     parser.add_argument("--profile", help="py-spy the ticker into PROFILE.<layer> (collapsed stacks)")
     parser.add_argument("--role", choices=["orchestrate", "loader", "ticker"], default="orchestrate")

@@ -53,25 +53,17 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.utils import timezone
+    from wsload import aged_lives, character_row
 
     from accounts.models import Player
     from core import presence
-    from game import engine
     from game.models import Character
     from game.services import content as content_service
     from game.services import tick
 
     call_command("migrate", verbosity=0)
     content_service.load_content()
-    content = content_service.current()
-    templates = []
-    seed = 0
-    while len(templates) < 50:
-        seed += 1
-        state = engine.new_life(seed, 0, content)
-        state, _ = engine.advance(state, 0, 25 * engine.YEAR, [], content)
-        if not state.dead:
-            templates.append(state.to_dict())
+    templates = aged_lives(50, 25)  # not held by an open question: every tick advances every life
     user_model = get_user_model()
     now = timezone.now()
 
@@ -83,24 +75,10 @@ def main() -> None:
                 [user_model(username=f"bench-{offset + start + i}", password="!") for i in range(size)]
             )
             players = Player.objects.bulk_create([Player(user=u, is_guest=True) for u in users])
-            chars = []
-            for i, p in enumerate(players):
-                state = templates[(offset + start + i) % len(templates)]
-                chars.append(
-                    Character(
-                        player=p,
-                        name=state["name"],
-                        seed=state["seed"],
-                        state=state,
-                        game_clock=state["clock"],
-                        anchor_real=now,
-                        anchor_game=state["clock"],
-                        alive=True,
-                        age_years=state["age"],
-                        stage=state["stage"],
-                        active_until=now + timedelta(days=7) if active else now - timedelta(days=30),
-                    )
-                )
+            chars = [
+                character_row(p.pk, templates[(offset + start + i) % len(templates)], now, active=active, current=False)
+                for i, p in enumerate(players)
+            ]
             Character.objects.bulk_create(chars)
             ids.extend(p.pk for p in players)
         return ids

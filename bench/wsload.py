@@ -29,7 +29,7 @@ import urllib.request
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -646,6 +646,27 @@ def sign_in_players(count: int, prefix: str) -> list[tuple[int, str]]:
 
     sessions = [signup.sign_in_device(device_id=f"{prefix}-{i:06d}") for i in range(count)]
     return [(s.player_id, s.token) for s in sessions]
+
+
+def character_row(player_id: int, state: dict, now: datetime, *, active: bool = True, current: bool = True) -> Any:
+    """An unsaved Character of `state` (an engine state as a dict) whose clock runs from `now`, in play for 7 days
+    (`active`) or paused 30 days ago; the player's current life (`current`) for a bulk_create."""
+    from game.models import Character
+
+    return Character(
+        player_id=player_id,
+        current_of_id=player_id if current else None,
+        name=state["name"],
+        seed=state["seed"],
+        state=state,
+        game_clock=state["clock"],
+        anchor_real=now,
+        anchor_game=state["clock"],
+        alive=True,
+        age_years=state["age"],
+        stage=state["stage"],
+        active_until=now + timedelta(days=7) if active else now - timedelta(days=30),
+    )
 
 
 def give_life(player_id: int, state: dict, *, last_seen: datetime, anchor_game: int | None = None) -> None:
