@@ -3,8 +3,8 @@
 The game tick reads and writes every life in play's state (~20 KB of JSON each) every tick: with the
 standard library's json, decoding and encoding were a fifth of a tick (docs/performance.md, "Pushes at
 scale"). The text stored is the same JSON (without the spaces), so the column and every query stay as they
-were; anything orjson refuses (a lone surrogate, a key that is not a string, a number out of its range)
-falls back to the standard library.
+were; what orjson refuses to write (a lone surrogate) falls back to the standard library, integers beyond 64
+bits are refused (orjson would read them back as floats).
 """
 
 import json
@@ -12,16 +12,21 @@ from typing import Any
 
 import orjson
 from django.db import models
+from django.db.models import Expression
 from django.db.models.fields.json import KeyTransform
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
 def dumps(value: Any) -> str:
-    """JSON text of `value`: orjson's, or the standard library's where orjson declines."""
+    """JSON text of `value`: orjson's, or the standard library's where orjson declines (a lone surrogate ...).
+    An integer beyond 64 bits is refused: orjson would read it back as a float (none of the game's values comes
+    near; a loud failure beats a silently changed number)."""
     try:
         return orjson.dumps(value, option=_OPTIONS).decode()
-    except (orjson.JSONEncodeError, UnicodeDecodeError):
+    except orjson.JSONEncodeError as exc:
+        if "Integer exceeds" in str(exc):
+            raise ValueError(f"an integer beyond 64 bits cannot be stored in this JSON column: {exc}") from exc
         return json.dumps(value)
 
 
@@ -43,8 +48,8 @@ class FastJSONField(models.JSONField):
         return super().from_db_value(value, expression, connection)
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if isinstance(value, Expression) or hasattr(value, "as_sql") or connection.vendor not in ("mysql", "sqlite"):
+            return super().get_db_prep_value(value, connection, prepared)  # expressions: Django's own handling
         if not prepared:
             value = self.get_prep_value(value)
-        if connection.vendor in ("mysql", "sqlite"):  # their adapt_json_value is plain json.dumps
-            return dumps(value)
-        return connection.ops.adapt_json_value(value, self.encoder)
+        return dumps(value)  # the two backends' adapt_json_value is plain json.dumps

@@ -105,7 +105,7 @@ async def test_pushes_never_wait_for_a_blocked_send_and_keep_their_order():
     assert box.sending_since is None
 
 
-async def test_over_the_limit_the_outbox_gives_up_once_and_keeps_nothing():
+async def test_over_the_limit_the_outbox_gives_up_once_and_hands_over_everything_undelivered():
     sent: list[list[dict]] = []
     lost: list[list[dict]] = []
     box = outbox(sent, set(), gate=asyncio.Event(), limit=10, lost=lost)
@@ -115,8 +115,8 @@ async def test_over_the_limit_the_outbox_gives_up_once_and_keeps_nothing():
     for i in range(3, 40):
         box.push({"n": i})
     assert len(lost) == 1  # called once
-    # the first batch is in the send that waits; what was still waiting is handed over, in order
-    assert [m["n"] for m in lost[0]] == list(range(3, 14))
+    # the batch whose send waits, then what was waiting behind it, in order
+    assert [m["n"] for m in lost[0]] == list(range(14))
     assert box.pending == [] and box.overflowed
     box.push({"n": 99})
     assert box.pending == [] and len(lost) == 1
@@ -124,9 +124,46 @@ async def test_over_the_limit_the_outbox_gives_up_once_and_keeps_nothing():
 
 async def test_the_bound_counts_held_pushes_too():
     lost: list[list[dict]] = []
-    box = outbox([], set(), limit=5, lost=lost)
-    box.hold()
-    for i in range(6):
+    box = outbox([], set(), gate=asyncio.Event(), limit=5, lost=lost)
+    for i in range(3):
         box.push({"n": i})
-    assert [m["n"] for m in lost[0]] == list(range(6))
+    await settle()  # a send waits for the client
+    box.hold()
+    for i in range(3, 9):
+        box.push({"n": i})
+    assert [m["n"] for m in lost[0]] == list(range(9))
     assert box.release() == []
+
+
+async def test_a_burst_bigger_than_the_limit_is_no_slow_client():
+    sent: list[list[dict]] = []
+    lost: list[list[dict]] = []
+    box = outbox(sent, set(), limit=10, lost=lost)
+    for i in range(50):  # one layer message of 50 pushes, in one turn of the loop: the client had no chance yet
+        box.push({"n": i})
+    await asyncio.sleep(0.01)
+    assert lost == []
+    assert [m["n"] for frame in sent for m in frame] == list(range(50))
+
+
+async def test_send_first_lets_nothing_live_overtake_the_kept_pushes():
+    sent: list[list[dict]] = []
+    box: Outbox
+
+    async def send_batch(messages: list[dict]) -> None:
+        sent.append(messages)
+        if len(sent) == 1:
+            box.push({"n": "live-1"})  # arrives while the kept ones go out
+        await asyncio.sleep(0)
+
+    def spawn(coro) -> None:
+        asyncio.get_running_loop().create_task(coro)
+
+    box = Outbox(send_batch, size=2, delay=0.01, spawn=spawn)
+    box.hold()
+    box.push({"n": "held"})  # came during the sign-in itself
+    await box.send_first([{"n": 1}, {"n": 2}, {"n": 3}])
+    box.push({"n": "live-2"})
+    await box.flush()
+    assert [m["n"] for frame in sent for m in frame] == [1, 2, 3, "held", "live-1", "live-2"]
+    assert box.held is None

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.asyncio
 
 class _Socket:
     closed = False
+    ended = False
     ctx = None
     groups: list[str] = []
     joined_at = 0.0

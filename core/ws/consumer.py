@@ -144,7 +144,8 @@ class LiveConsumer:
             limit=settings.WS_OUTBOX_LIMIT,
             overflow=self._outbox_overflowed,
         )
-        self.replying_since: float | None = None  # monotonic start of a reply still waiting for the client
+        self.waiting_sends: dict[object, float] = {}  # sends waiting for the client to read -> monotonic start
+        self.dropped = False
         self.joined_at = 0.0  # monotonic time the socket last joined its groups
         self.ended = False
         self.address = "unknown"
@@ -244,8 +245,8 @@ class LiveConsumer:
                 message = {"type": "websocket.close", "code": code}
                 if reason:
                     message["reason"] = reason[:120]  # ASGI: at most 123 bytes of UTF-8 in the close frame
-                await self.send(message)
-            except OSError:  # the client is already gone
+                await self._tracked_send(message)
+            except (OSError, RuntimeError):  # the client is already gone, or the server closed it meanwhile
                 pass
 
     async def _auth_deadline(self) -> None:
@@ -259,13 +260,19 @@ class LiveConsumer:
     async def _reply(self, payload: dict) -> None:
         if self.closed:  # a close (ban, logout, heartbeat) landed while the frame ran: nothing more goes out
             return
-        self.replying_since = monotonic()
         try:
-            await self.send({"type": "websocket.send", "text": frames.encode(payload)})
+            await self._tracked_send({"type": "websocket.send", "text": frames.encode(payload)})
         except RuntimeError:  # the server closed it meanwhile (uvicorn's keep-alive timeout): nothing more goes out
             self.closed = True
+
+    async def _tracked_send(self, message: dict) -> None:
+        """`send`, noted while it waits for the client to read (the heartbeat drops a socket stalled too long)."""
+        key = object()
+        self.waiting_sends[key] = monotonic()
+        try:
+            await self.send(message)
         finally:
-            self.replying_since = None
+            del self.waiting_sends[key]
 
     async def _error(self, verb: str, rid: Any, error: dict) -> None:
         """Every refusal of a frame goes out here, counted under its code."""
@@ -433,11 +440,8 @@ class LiveConsumer:
             waiting, kept_ids = await database_sync_to_async(self.session.offline_pushes)(player_id)
         except Exception as exc:
             report_exception(exc, player_id=player_id, where="ws:offline-pushes")
-        held = self.outbox.release()
-        for push in waiting + held:  # what happened while away, each with its `at`, then what is new
-            await self._push(push)
-            if len(self.outbox.pending) >= self.push_batch_size:
-                await self._flush()  # as the client reads: a full queue is not a client that does not read
+        # what happened while away, each with its `at`, then what came meanwhile; nothing live overtakes them
+        await self.outbox.send_first(waiting)
         await self._flush()
         if kept_ids and not self.closed:  # delivered: only now do they leave the queue
             try:
@@ -465,16 +469,19 @@ class LiveConsumer:
             await self._join(list(self.groups))
 
     def stalled_for(self, now: float) -> float:
-        """Seconds a reply or a batch of pushes has waited for this client to read (0: nothing waits)."""
-        since = self.replying_since
-        return max(0.0 if since is None else now - since, self.outbox.stalled_for(now))
+        """Seconds the oldest send (a reply, a batch of pushes, the close frame) has waited for this client to read
+        (0: nothing waits)."""
+        waiting = self.waiting_sends
+        return now - min(waiting.values()) if waiting else 0.0
 
     def drop(self, why: str, undelivered: list[dict] | None = None) -> None:
         """Drop a client that does not read (no close frame: its buffers are full). What it was never sent is
         handed to the session to keep, as for a player who was away (docs/protocol.md, "Close codes")."""
-        if self.ended:
+        if self.ended or self.dropped:
             return
-        self.closed = True
+        self.closed = self.dropped = True
+        if undelivered is None:
+            undelivered = self.outbox.undelivered()
         metrics.socket_dropped(why)
         player_id = self.ctx.player_id if self.ctx is not None else None
         logger.warning("dropped a socket of player %s: %s", player_id, why)
@@ -493,9 +500,10 @@ class LiveConsumer:
     def _outbox_overflowed(self, lost: list[dict]) -> None:
         self.drop("slow_client", lost)
 
-    async def end_session(self, code: int) -> None:
-        """The heartbeat found this socket's sign-in ended (ban, logout) while a close push was lost."""
-        await self.close(code, "This sign-in has ended.")
+    def end_session(self, code: int) -> None:
+        """The heartbeat found this socket's sign-in ended (ban, logout) while a close push was lost. The close runs
+        as the socket's own task: a client that does not read stalls only itself, not the heartbeat."""
+        self._spawn(self.close(code, "This sign-in has ended."))
 
     async def _leave_groups(self) -> None:
         if self.layer is not None and self.channel_name:

@@ -4,8 +4,9 @@ and the offline queue first. No I/O of its own: it calls `send_batch`.
 
 Taking a push never waits for the network: the socket's layer loop hands pushes over and goes back to the
 channel layer at once, and one send runs at a time. A client that stops reading blocks that send (the
-server's write buffer is full); pushes then wait here, and once more than `limit` wait the outbox calls
-`overflow` (the consumer drops the connection) instead of growing without bound (docs/performance.md,
+server's write buffer is full); pushes then wait here, and once more than `limit` wait during a send the
+outbox calls `overflow` with everything undelivered (the consumer drops the connection and keeps it for the
+player's next sign-in) instead of growing without bound (docs/performance.md,
 "Pushes at scale").
 """
 
@@ -25,6 +26,7 @@ class Outbox:
         "overflowed",
         "pending",
         "send_batch",
+        "sending",
         "sending_since",
         "size",
         "spawn",
@@ -52,6 +54,7 @@ class Outbox:
         self.held: list[dict[str, Any]] | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.lock = asyncio.Lock()  # one send at a time: batches keep their order
+        self.sending: list[dict[str, Any]] | None = None  # the batch whose send is under way
         self.sending_since: float | None = None  # monotonic start of the send under way, if any
 
     def hold(self) -> None:
@@ -64,12 +67,13 @@ class Outbox:
         return held
 
     def push(self, push: dict[str, Any]) -> None:
-        """Take a push; never waits. Over `limit` waiting, the outbox gives up (`overflow`) and keeps nothing."""
+        """Take a push; never waits. Once more than `limit` wait while a send is under way (the client has had
+        its chance to read), the outbox gives up (`overflow`) and keeps nothing."""
         if self.overflowed:
             return
         waiting = self.pending if self.held is None else self.held
         waiting.append(push)
-        if len(self.pending) + len(self.held or ()) > self.limit:
+        if self.lock.locked() and len(self.pending) + len(self.held or ()) > self.limit:
             self._give_up()
             return
         if self.held is not None:
@@ -85,13 +89,24 @@ class Outbox:
         self.timer = None
         self.spawn(self.flush())
 
+    def undelivered(self) -> list[dict[str, Any]]:
+        """What never reached the client, oldest first: the batch whose send waits, then the waiting pushes."""
+        return (self.sending or []) + self.pending + (self.held or [])
+
     def _give_up(self) -> None:
         self.overflowed = True
         self.cancel()
-        lost = self.pending + (self.held or [])
+        lost = self.undelivered()
         self.pending, self.held = [], None if self.held is None else []
         if self.overflow is not None:
             self.overflow(lost)
+
+    async def _send(self, messages: list[dict[str, Any]]) -> None:
+        self.sending, self.sending_since = messages, monotonic()
+        try:
+            await self.send_batch(messages)
+        finally:
+            self.sending, self.sending_since = None, None
 
     async def flush(self) -> None:
         """Send everything waiting, `size` pushes per frame, after any send under way."""
@@ -99,11 +114,23 @@ class Outbox:
         async with self.lock:
             while self.pending and not self.overflowed:
                 messages, self.pending = self.pending[: self.size], self.pending[self.size :]
-                self.sending_since = monotonic()
-                try:
-                    await self.send_batch(messages)
-                finally:
-                    self.sending_since = None
+                await self._send(messages)
+
+    async def send_first(self, first: list[dict[str, Any]]) -> None:
+        """While holding (a sign-in): send `first` (what was kept while the player was away), then what was held
+        meanwhile, round after round, and stop holding once a round held nothing: nothing live overtakes them."""
+        batch = first
+        while not self.overflowed:
+            async with self.lock:
+                for start in range(0, len(batch), self.size):
+                    await self._send(batch[start : start + self.size])
+                    if self.overflowed:
+                        return
+            batch = self.held or []
+            if not batch:
+                self.held = None  # no await since the check: later pushes queue behind these
+                return
+            self.held = []
 
     def stalled_for(self, now: float) -> float:
         """Seconds the send under way has waited for the client (0 when none waits)."""

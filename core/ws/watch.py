@@ -80,12 +80,11 @@ class SocketWatch:
 
     async def beat(self) -> None:
         """One round; each step on its own, so a dependency down skips its step, not the others."""
-        consumers = [c for c in list(self.sockets) if not c.closed]
         now, stall = monotonic(), settings.WS_SEND_STALL_SECONDS
-        for consumer in consumers:
-            if consumer.stalled_for(now) > stall:
+        for consumer in list(self.sockets):  # closed ones too: a close frame may be what waits
+            if not consumer.ended and consumer.stalled_for(now) > stall:
                 consumer.drop("stalled")
-        consumers = [c for c in consumers if not c.closed]
+        consumers = [c for c in list(self.sockets) if not c.closed]
         signed = [c for c in consumers if c.ctx is not None]
         await self._refresh_groups(signed, now)
         if signed:
@@ -101,7 +100,7 @@ class SocketWatch:
                     ended = set()
                 for consumer in group:
                     if (consumer.ctx.player_id, consumer.ctx.token_id) in ended:
-                        await consumer.end_session(4003)
+                        consumer.end_session(4003)
         if not shared_redis.client():
             return
         try:

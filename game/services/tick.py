@@ -69,9 +69,10 @@ def _tick(now: datetime) -> TickReport:
 def tick_threads() -> int:
     """Threads a tick spreads its chunks over (GAME_TICK_THREADS): while one waits on the database another
     computes. SQLite takes one writer at a time, so the embedded default ticks on one thread; a tick called
-    inside a transaction stays on its connection (other connections would not see what it has not committed)."""
+    inside a transaction stays on its connection (other connections would not see what it has not committed);
+    without Redis the channel layer lives in the server's event loop, which other threads must not touch."""
     connection = transaction.get_connection()
-    if connection.vendor == "sqlite" or connection.in_atomic_block:
+    if connection.vendor == "sqlite" or connection.in_atomic_block or not settings.REDIS_URL:
         return 1
     return max(1, settings.GAME_TICK_THREADS)
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 
 from core.jsonfield import FastJSONField, dumps
 from game.models import OfflineEvent
@@ -39,8 +40,17 @@ def test_lookups_into_the_json_still_work(make_player):
 
 def test_what_orjson_declines_falls_back_to_the_standard_library():
     assert json.loads(dumps({1: "int key"})) == {"1": "int key"}
-    assert json.loads(dumps({"n": 2**70})) == {"n": 2**70}  # beyond orjson's 64-bit integers
+    assert json.loads(dumps({"s": "\ud800"})) == {"s": "\ud800"}  # a lone surrogate: the standard library's
     assert dumps({"a": 1}) == '{"a":1}'
+    with pytest.raises(ValueError, match="64 bits"):
+        dumps({"n": 2**70})  # orjson would read it back as a float: refused, not changed
+
+
+def test_expressions_are_left_to_django(make_player):
+    player, _ = make_player()
+    row = OfflineEvent.objects.create(player=player, at="2026-01-01T00:00:00Z", push={"a": 1})
+    OfflineEvent.objects.filter(pk=row.pk).update(push=Value({"b": 2}, output_field=FastJSONField()))
+    assert OfflineEvent.objects.get(pk=row.pk).push == {"b": 2}
 
 
 def test_stored_text_is_json_the_database_reads(make_player):

@@ -46,14 +46,27 @@ async def _open(port: int, token: str) -> tuple[asyncio.StreamReader, asyncio.St
     )
     assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 101")
     writer.write(_frame(json.dumps({"type": "auth", "id": "a", "token": token})))
+    assert json.loads(await _read_frame(reader))["ok"] is True
+    return reader, writer
+
+
+async def _read_frame(reader: asyncio.StreamReader) -> bytes:
     head = await reader.readexactly(2)
     n = head[1] & 0x7F
     if n == 126:
         n = int.from_bytes(await reader.readexactly(2), "big")
     elif n == 127:
         n = int.from_bytes(await reader.readexactly(8), "big")
-    assert json.loads(await reader.readexactly(n))["ok"] is True
-    return reader, writer
+    return await reader.readexactly(n)
+
+
+async def _read_pushes(reader: asyncio.StreamReader, count: int) -> list[int]:
+    """A client that reads: the `n` of every flood push until `count` came."""
+    got: list[int] = []
+    while len(got) < count:
+        frame = json.loads(await asyncio.wait_for(_read_frame(reader), timeout=20))
+        got += [m["n"] for m in frame.get("messages", []) if m.get("type") == "flood"]
+    return got
 
 
 async def _dropped_within(reader: asyncio.StreamReader, seconds: float) -> bool:
@@ -118,16 +131,30 @@ def test_pushes_piling_up_for_a_client_that_does_not_read_drop_it_and_its_events
     env = _server_env(WS_OUTBOX_LIMIT="50", WS_SEND_STALL_SECONDS="600")
     with running_server([*UVICORN, "--port", str(port)], port, **env):
         _, signed = _post(port, "/api/auth/device", {"device_id": "slow-pushes"})
+        _, reading = _post(port, "/api/auth/device", {"device_id": "reads-its-pushes"})
         player_id = signed["player_id"]
-        flood = [(player_id, {"type": "flood", "n": n, "text": "x" * 2000}) for n in range(3000)]
+        flood = [
+            (pid, {"type": "flood", "n": n, "text": "x" * 2000})
+            for n in range(3000)
+            for pid in (player_id, reading["player_id"])
+        ]
 
-        async def play() -> bool:
-            reader, _ = await _open(port, signed["token"])
-            for start in range(0, len(flood), 500):
-                await asyncio.to_thread(push_many, flood[start : start + 500])
-            return await _dropped_within(reader, 4)
+        async def play() -> tuple[bool, list[int]]:
+            # the writers are kept: a StreamWriter collected as garbage closes its connection
+            reader, writer = await _open(port, signed["token"])
+            other, other_writer = await _open(port, reading["token"])
+            readers = asyncio.ensure_future(_read_pushes(other, 3000))
+            for start in range(0, len(flood), 40):  # many small layer messages, as transactions send them
+                await asyncio.to_thread(push_many, flood[start : start + 40])
+            got = await readers
+            dropped = await _dropped_within(reader, 4)  # the offline rows below show it was the server
+            writer.close()
+            other_writer.close()
+            return dropped, got
 
-        assert asyncio.run(play())
+        dropped, got = asyncio.run(play())
+        assert dropped
+        assert got == list(range(3000))  # a client that reads gets every push, in order, and stays
     kept = list(OfflineEvent.objects.filter(player_id=player_id).values_list("push", flat=True))
     assert kept, "the pushes it never got wait for its next sign-in"
     assert all(p["type"] == "flood" for p in kept)
