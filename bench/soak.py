@@ -240,7 +240,7 @@ def main() -> None:
     parser.add_argument("--ramp", type=float, default=30.0, help="seconds over which the players first arrive")
     parser.add_argument("--workers", type=int, default=2, help="server processes behind the one port")
     parser.add_argument("--loaders", type=int, default=4, help="processes playing the accounts")
-    parser.add_argument("--layer", choices=["core", "pubsub"], default="core")
+    parser.add_argument("--layer", choices=["pubsub", "core"], default="pubsub", help="the channel layer")
     parser.add_argument("--role", choices=["orchestrate", "loader"], default="orchestrate", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--tokens", help=argparse.SUPPRESS)
