@@ -12,7 +12,6 @@ player's next sign-in) instead of growing without bound (docs/performance.md,
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from time import monotonic
 from typing import Any
 
 
@@ -27,7 +26,6 @@ class Outbox:
         "pending",
         "send_batch",
         "sending",
-        "sending_since",
         "size",
         "spawn",
         "timer",
@@ -55,7 +53,6 @@ class Outbox:
         self.timer: asyncio.TimerHandle | None = None
         self.lock = asyncio.Lock()  # one send at a time: batches keep their order
         self.sending: list[dict[str, Any]] | None = None  # the batch whose send is under way
-        self.sending_since: float | None = None  # monotonic start of the send under way, if any
 
     def hold(self) -> None:
         """Keep new pushes back (a sign-in is under way: its reply and the kept pushes go first)."""
@@ -102,11 +99,11 @@ class Outbox:
             self.overflow(lost)
 
     async def _send(self, messages: list[dict[str, Any]]) -> None:
-        self.sending, self.sending_since = messages, monotonic()
+        self.sending = messages
         try:
             await self.send_batch(messages)
         finally:
-            self.sending, self.sending_since = None, None
+            self.sending = None
 
     async def flush(self) -> None:
         """Send everything waiting, `size` pushes per frame, after any send under way."""
@@ -131,11 +128,6 @@ class Outbox:
                 self.held = None  # no await since the check: later pushes queue behind these
                 return
             self.held = []
-
-    def stalled_for(self, now: float) -> float:
-        """Seconds the send under way has waited for the client (0 when none waits)."""
-        since = self.sending_since
-        return 0.0 if since is None else now - since
 
     def cancel(self) -> None:
         if self.timer is not None:

@@ -51,7 +51,7 @@ class SocketWatch:
             await asyncio.sleep(settings.WS_HEARTBEAT_SECONDS)
             if not self.sockets:
                 self.task = None
-                await self._last_beat()
+                await self._publish_counts()
                 return
             try:
                 await self.beat()
@@ -69,14 +69,14 @@ class SocketWatch:
                     logger.warning("heartbeat: groups not refreshed (%s)", type(exc).__name__)
                     return  # the next beat tries again
 
-    async def _last_beat(self) -> None:
-        """The last socket has closed: publish the count (now 0) and presence once more, or the figures of
-        the last beat would stand until they go stale (docs/performance.md, "Soak")."""
+    async def _publish_counts(self) -> None:
+        """This process's socket count and its players' presence, re-published. Also once more when the last
+        socket has closed, or the last beat's figures would stand until they go stale (docs/performance.md)."""
         try:
             await sync_to_async(connections.heartbeat)()
             await sync_to_async(presence.refresh_local)()
         except Exception as exc:
-            logger.warning("heartbeat: last counts not published (%s)", type(exc).__name__)
+            logger.warning("heartbeat: presence not refreshed (%s)", type(exc).__name__)
 
     async def beat(self) -> None:
         """One round; each step on its own, so a dependency down skips its step, not the others."""
@@ -121,11 +121,7 @@ class SocketWatch:
                     with contextlib.suppress(Exception):  # then the next beat re-joins every socket again
                         await sync_to_async(shared_redis.forget_alive)()
                     break
-        try:
-            await sync_to_async(connections.heartbeat)()
-            await sync_to_async(presence.refresh_local)()
-        except Exception as exc:
-            logger.warning("heartbeat: presence not refreshed (%s)", type(exc).__name__)
+        await self._publish_counts()
 
 
 watch = SocketWatch()
